@@ -1,0 +1,38 @@
+# Locates every library devtrust builds against. OpenSSL must be >= 3.5 (ML-KEM,
+# ML-DSA, X25519MLKEM768); scripts/setup builds it into .deps/openssl when the
+# system has an older one.
+
+if(NOT DEFINED OPENSSL_ROOT_DIR AND EXISTS "${PROJECT_SOURCE_DIR}/.deps/openssl/include/openssl")
+  file(REAL_PATH "${PROJECT_SOURCE_DIR}/.deps/openssl" OPENSSL_ROOT_DIR)
+endif()
+if(DEFINED OPENSSL_ROOT_DIR)
+  # Keep FindOpenSSL from falling back to the system's 3.0 headers or libraries.
+  set(OPENSSL_INCLUDE_DIR "${OPENSSL_ROOT_DIR}/include" CACHE PATH "" FORCE)
+  set(OPENSSL_CRYPTO_LIBRARY "${OPENSSL_ROOT_DIR}/lib/libcrypto.so" CACHE FILEPATH "" FORCE)
+  set(OPENSSL_SSL_LIBRARY "${OPENSSL_ROOT_DIR}/lib/libssl.so" CACHE FILEPATH "" FORCE)
+endif()
+find_package(OpenSSL 3.5 REQUIRED)
+if(OPENSSL_VERSION VERSION_LESS 3.5)
+  message(FATAL_ERROR "devtrust needs OpenSSL >= 3.5, found ${OPENSSL_VERSION}; run scripts/setup")
+endif()
+get_filename_component(DEVTRUST_OPENSSL_LIBDIR "${OPENSSL_CRYPTO_LIBRARY}" DIRECTORY)
+if(DEFINED OPENSSL_ROOT_DIR)
+  set(DEVTRUST_OPENSSL_BIN "${OPENSSL_ROOT_DIR}/bin/openssl")
+else()
+  find_program(DEVTRUST_OPENSSL_BIN openssl REQUIRED)
+endif()
+message(STATUS "OpenSSL ${OPENSSL_VERSION} from ${DEVTRUST_OPENSSL_LIBDIR}")
+
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 CONFIG REQUIRED COMPONENTS json)
+find_package(prometheus-cpp CONFIG REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(fmt REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(PostgreSQL REQUIRED)
+find_package(CURL REQUIRED)
+find_package(GTest REQUIRED)
+if(DEVTRUST_BENCHMARKS)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,19 @@
+// Registration of the devtrust subcommands. Each Add*Command function adds one
+// subcommand to the application and stores its exit code through SetExitCode
+// when it runs.
+#ifndef DEVTRUST_CLI_COMMANDS_H_
+#define DEVTRUST_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+namespace devtrust::cli {
+
+void AddVersionCommand(CLI::App& app);
+
+// The exit code of the subcommand that ran; 0 until one sets another.
+int ExitCode();
+void SetExitCode(int code);
+
+}  // namespace devtrust::cli
+
+#endif  // DEVTRUST_CLI_COMMANDS_H_

@@ -1,0 +1,20 @@
+// The devtrust command: one binary whose subcommands run the service, the
+// device side, the operations tools and the benchmarks.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"devtrust: post-quantum device trust service with its operations built in"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Print help for every subcommand");
+
+  devtrust::cli::AddVersionCommand(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  return devtrust::cli::ExitCode();
+}
