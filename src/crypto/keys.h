@@ -14,10 +14,12 @@
 #ifndef DEVTRUST_CRYPTO_KEYS_H_
 #define DEVTRUST_CRYPTO_KEYS_H_
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "base/bytes.h"
 #include "base/error.h"

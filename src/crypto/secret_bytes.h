@@ -25,12 +25,16 @@ class SecretBytes {
   explicit SecretBytes(ByteView bytes);
   ~SecretBytes();
 
+  // Moving hands the buffer over and leaves the source empty.
   SecretBytes(SecretBytes&& other) noexcept;
   SecretBytes& operator=(SecretBytes&& other) noexcept;
   SecretBytes(const SecretBytes&) = delete;
   SecretBytes& operator=(const SecretBytes&) = delete;
 
   SecretBytes Clone() const;
+
+  // Wipes the contents and releases the buffer, leaving an empty value.
+  void Clear();
 
   std::uint8_t* data() { return data_; }
   const std::uint8_t* data() const { return data_; }
