@@ -10,11 +10,14 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Print help for every subcommand");
 
   devtrust::cli::AddVersionCommand(app);
+  devtrust::cli::AddCiCommand(app);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    return app.exit(error);
+    // app.exit prints help or the parse error; every parse error is a usage
+    // error, exit code 2 as in every devtrust subcommand.
+    return app.exit(error) == 0 ? 0 : 2;
   }
   return devtrust::cli::ExitCode();
 }
