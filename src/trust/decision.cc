@@ -30,6 +30,7 @@ FailureClass FailureClassOf(ReasonCode reason) {
       return FailureClass::kStaleChallenge;
     case ReasonCode::kDeviceNotTrusted:
     case ReasonCode::kDeviceRevoked:
+    case ReasonCode::kDeviceUnknown:
       return FailureClass::kDeviceState;
     case ReasonCode::kClassicalFallback:
       return FailureClass::kFallbackAllowed;

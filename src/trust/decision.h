@@ -10,7 +10,7 @@
 //       -> challenge_soft; the device is flagged into the review queue
 //   stale or foreign challenge (nonce expired, unknown or bound elsewhere)
 //       -> denied; the client requests a new challenge
-//   device state (pending or revoked device)
+//   device state (pending, revoked or unknown device)
 //       -> denied; a revoked device also notifies the user and the SIEM
 //   fallback the policy allows -> trusted, with fallback telemetry
 //   fallback the policy forbids -> denied

@@ -90,6 +90,8 @@ bool ScreenRotated(const Fingerprint& reference, const Fingerprint& presented) {
          NumbersEqual(*reference_height, *presented_width);
 }
 
+}  // namespace
+
 bool CarriesHeadlessMarker(const Fingerprint& fingerprint) {
   if (!fingerprint.user_agent_info().headless_marker.empty()) {
     return true;
@@ -97,6 +99,8 @@ bool CarriesHeadlessMarker(const Fingerprint& fingerprint) {
   const auto webdriver = fingerprint.Find(kWebdriver);
   return webdriver && ParseBoolean(*webdriver).value_or(false);
 }
+
+namespace {
 
 // The OS family from the user agent, or from the platform attribute when the
 // user agent names none.

@@ -95,6 +95,10 @@ struct DriftAssessment {
   double score() const { return decisive().score; }
 };
 
+// Returns true when the fingerprint marks an automated browser: a headless
+// token in user_agent (such as "HeadlessChrome") or webdriver set to true.
+bool CarriesHeadlessMarker(const Fingerprint& fingerprint);
+
 // Assesses `presented` against the enrolled `baseline` and, when not null,
 // the fingerprint of the last accepted login. Taking the closer of the two
 // keeps a benign change, once accepted, from being flagged at every later

@@ -6,7 +6,7 @@
 namespace devtrust::trust {
 namespace {
 
-constexpr std::array<std::pair<ReasonCode, std::string_view>, 22> kReasonNames = {{
+constexpr std::array<std::pair<ReasonCode, std::string_view>, 23> kReasonNames = {{
     {ReasonCode::kOk, "ok"},
     {ReasonCode::kDeviceTokenMissing, "device_token_missing"},
     {ReasonCode::kCertificateMissing, "certificate_missing"},
@@ -27,6 +27,7 @@ constexpr std::array<std::pair<ReasonCode, std::string_view>, 22> kReasonNames =
     {ReasonCode::kHeadlessBrowser, "headless_browser"},
     {ReasonCode::kDeviceNotTrusted, "device_not_trusted"},
     {ReasonCode::kDeviceRevoked, "device_revoked"},
+    {ReasonCode::kDeviceUnknown, "device_unknown"},
     {ReasonCode::kClassicalFallback, "classical_fallback"},
     {ReasonCode::kFallbackNotAllowed, "fallback_not_allowed"},
 }};

@@ -32,6 +32,7 @@ enum class ReasonCode {
   kHeadlessBrowser,              // headless_browser: an automation marker appeared
   kDeviceNotTrusted,             // device_not_trusted: still pending verification
   kDeviceRevoked,                // device_revoked
+  kDeviceUnknown,                // device_unknown: no enrolled device of this user has the id
   kClassicalFallback,            // classical_fallback: a classical path was used, as policy allows
   kFallbackNotAllowed,  // fallback_not_allowed: a classical path was needed, policy forbids it
 };
