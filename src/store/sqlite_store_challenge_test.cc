@@ -182,6 +182,42 @@ TEST_F(SqliteChallengeTest, PassDriftAcceptsCandidateFingerprint) {
   EXPECT_EQ(device.verified_at, At(minutes(1)));
 }
 
+TEST_F(SqliteChallengeTest, PassVerificationFailureRebasesFingerprint) {
+  TrustDevice();
+  ValidationWrite write;
+  write.device_id = "device-1";
+  write.now = At(minutes(2));
+  write.challenge = MakeChallenge("hard-2", "device-1", "user-1",
+                                  ChallengeReason::kVerificationFailure, At(minutes(2)));
+  write.challenge->candidate_fingerprint = R"({"platform":"MacIntel"})";
+  ASSERT_OK(store_->RecordValidation(write));
+  ASSERT_EQ(Reserve("hard-2", At(minutes(3))), AttemptOutcome::kReserved);
+
+  ASSERT_OK(store_->PassChallenge("hard-2", At(minutes(3)), {}));
+
+  const DeviceRecord device = Device("device-1");
+  EXPECT_EQ(device.accepted_fingerprint, R"({"platform":"MacIntel"})");
+  EXPECT_EQ(device.baseline_fingerprint, R"({"platform":"MacIntel"})");
+}
+
+TEST_F(SqliteChallengeTest, PassVerificationFailureWithoutCandidateKeepsFingerprints) {
+  TrustDevice();
+  const DeviceRecord before = Device("device-1");
+  ValidationWrite write;
+  write.device_id = "device-1";
+  write.now = At(minutes(2));
+  write.challenge = MakeChallenge("hard-3", "device-1", "user-1",
+                                  ChallengeReason::kVerificationFailure, At(minutes(2)));
+  ASSERT_OK(store_->RecordValidation(write));
+  ASSERT_EQ(Reserve("hard-3", At(minutes(3))), AttemptOutcome::kReserved);
+
+  ASSERT_OK(store_->PassChallenge("hard-3", At(minutes(3)), {}));
+
+  const DeviceRecord device = Device("device-1");
+  EXPECT_EQ(device.baseline_fingerprint, before.baseline_fingerprint);
+  EXPECT_EQ(device.accepted_fingerprint, before.accepted_fingerprint);
+}
+
 TEST_F(SqliteChallengeTest, FailMarksFailed) {
   const OutboxEvent event = MakeEvent("siem", R"({"event":"verification_failed"})", At(minutes(1)));
   ASSERT_OK(store_->FailChallenge(kRegistrationChallenge, At(minutes(1)),

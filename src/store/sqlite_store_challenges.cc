@@ -216,6 +216,19 @@ Status SqliteStore::PassChallenge(std::string_view challenge_id, TimePoint now,
                                                           state->candidate_fingerprint, now));
     }
 
+    // A passed verification-failure challenge confirms a changed device, so
+    // its fingerprint becomes the baseline too. Otherwise the baseline guard
+    // (docs/drift.md) would keep every later login at a soft challenge.
+    if (state->reason == ChallengeReason::kVerificationFailure &&
+        !state->candidate_fingerprint.empty()) {
+      DEVTRUST_ASSIGN_OR_RETURN(
+          SqliteStatement rebase,
+          connection.Prepare("UPDATE devices SET baseline_fingerprint = ?1, updated_at = ?2 "
+                             "WHERE device_id = ?3"));
+      DEVTRUST_RETURN_IF_ERROR(rebase.BindAll(state->candidate_fingerprint, now, state->device_id));
+      DEVTRUST_RETURN_IF_ERROR(rebase.Run());
+    }
+
     return InsertOutboxEvents(connection, events);
   });
 }

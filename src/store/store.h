@@ -192,7 +192,8 @@ class Store {
   // Marks the challenge passed after the caller checked the code of a
   // reserved attempt. For a registration challenge the pending device becomes
   // trusted with verified_at = now. A non-empty candidate fingerprint becomes
-  // the device's accepted fingerprint. Fails with kNotFound
+  // the device's accepted fingerprint, and for a kVerificationFailure
+  // challenge also its baseline fingerprint. Fails with kNotFound
   // ("challenge_not_found"), or kFailedPrecondition with reason
   // "challenge_not_open", "challenge_expired", "attempt_not_reserved" (no
   // attempt was counted) or "device_revoked"; nothing is written then.

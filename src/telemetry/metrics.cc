@@ -93,8 +93,8 @@ double MicrosecondsToSeconds(std::int64_t microseconds) {
 }  // namespace
 
 std::vector<std::string> DefaultDecisionReasons() {
-  // TODO: take this list from the trust component's reason codes once they
-  // exist, so that a new code cannot silently count as "other".
+  // A fallback for tools and tests. The service passes the reason codes of
+  // src/trust/reason_code.h and of its own flows through MetricsOptions.
   return {"ok",
           "token_missing",
           "token_invalid",
@@ -281,6 +281,12 @@ void Metrics::RecordFallback(const CryptoFallbackTelemetry& fallback) {
            fallbacks_.dimension(1).IndexOf(fallback.reason),
            static_cast<std::size_t>(fallback.flow_origin)})
       .Increment();
+}
+
+void Metrics::InitializeFallbackSeries(std::string_view algorithm, std::string_view reason,
+                                       FallbackOrigin flow_origin) {
+  fallbacks_.At({fallbacks_.dimension(0).IndexOf(algorithm),
+                 fallbacks_.dimension(1).IndexOf(reason), static_cast<std::size_t>(flow_origin)});
 }
 
 void Metrics::RecordHttpRequest(std::string_view route_template, int status_code) {

@@ -121,6 +121,13 @@ class Metrics {
   // Increments crypto_fallback_triggered_total{algorithm,reason,flow_origin}.
   void RecordFallback(const CryptoFallbackTelemetry& fallback);
 
+  // Creates the crypto_fallback_triggered_total series for these labels at 0,
+  // so that it appears in the first scrape and increase() in an alert rule
+  // counts the first fallback. Values outside the allowlists map to "other",
+  // as in RecordFallback.
+  void InitializeFallbackSeries(std::string_view algorithm, std::string_view reason,
+                                FallbackOrigin flow_origin);
+
   // Increments devtrust_http_requests_total{route,code}. `route_template` is
   // the template the router matched, never the raw path. A template outside
   // the allowlist counts as route "other". A status code outside the list of

@@ -328,6 +328,31 @@ TEST(Metrics, FallbackCountsAlgorithmReasonAndOrigin) {
             2.0);
 }
 
+TEST(Metrics, InitializedFallbackSeriesStartsAtZero) {
+  std::unique_ptr<Metrics> metrics = NewMetrics();
+  ASSERT_NE(metrics, nullptr);
+  const std::string series = R"(crypto_fallback_triggered_total{algorithm="ECDSA-P256",)"
+                             R"(flow_origin="certificate",reason="pqc_cert_invalid"})";
+  EXPECT_FALSE(SampleValue(metrics->Serialize(), series).has_value());
+
+  metrics->InitializeFallbackSeries("ECDSA-P256", "pqc_cert_invalid", FallbackOrigin::kCertificate);
+
+  EXPECT_EQ(SampleValue(metrics->Serialize(), series), 0.0);
+}
+
+TEST(Metrics, InitializedFallbackSeriesCountsLaterFallback) {
+  std::unique_ptr<Metrics> metrics = NewMetrics();
+  ASSERT_NE(metrics, nullptr);
+  metrics->InitializeFallbackSeries("X25519", "mlkem_key_missing", FallbackOrigin::kSessionKem);
+
+  metrics->RecordFallback(ValidFallback());
+
+  EXPECT_EQ(
+      SampleValue(metrics->Serialize(), R"(crypto_fallback_triggered_total{algorithm="X25519",)"
+                                        R"(flow_origin="session_kem",reason="mlkem_key_missing"})"),
+      1.0);
+}
+
 TEST(Metrics, UnknownDecisionReasonIsOther) {
   std::unique_ptr<Metrics> metrics = NewMetrics();
   ASSERT_NE(metrics, nullptr);
