@@ -10,6 +10,8 @@ namespace devtrust::cli {
 
 void AddVersionCommand(CLI::App& app);
 void AddCiCommand(CLI::App& app);
+// `devtrust serve`.
+void AddServeCommand(CLI::App& app);
 
 // The exit code of the subcommand that ran; 0 until one sets another.
 int ExitCode();

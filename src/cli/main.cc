@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
 
   devtrust::cli::AddVersionCommand(app);
   devtrust::cli::AddCiCommand(app);
+  devtrust::cli::AddServeCommand(app);
 
   try {
     app.parse(argc, argv);

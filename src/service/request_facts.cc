@@ -1,0 +1,19 @@
+#include "service/request_facts.h"
+
+#include "trust/validation_pipeline.h"
+
+namespace devtrust::service {
+
+Status ApplyTlsFallbackPolicy(const ServiceContext& context, const RequestFacts& facts,
+                              FlowRecorder& recorder) {
+  if (facts.tls_hybrid_group) return {};
+  if (!context.fallback_policy.Allows(trust::FallbackKind::kTlsWithoutHybridGroup)) {
+    return MakeError(StatusCode::kPermissionDenied, "fallback_not_allowed",
+                     "this connection negotiated no hybrid ML-KEM key exchange and the policy "
+                     "requires one; connect with a TLS client that offers X25519MLKEM768");
+  }
+  recorder.AddFallback(trust::TlsFallback(facts.tls_group));
+  return {};
+}
+
+}  // namespace devtrust::service
