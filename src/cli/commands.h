@@ -10,6 +10,10 @@ namespace devtrust::cli {
 
 void AddVersionCommand(CLI::App& app);
 void AddCiCommand(CLI::App& app);
+// `devtrust device enroll|verify|login`.
+void AddDeviceCommand(CLI::App& app);
+// `devtrust replay-logins`.
+void AddReplayLoginsCommand(CLI::App& app);
 // `devtrust serve`.
 void AddServeCommand(CLI::App& app);
 

@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
 
   devtrust::cli::AddVersionCommand(app);
   devtrust::cli::AddCiCommand(app);
+  devtrust::cli::AddDeviceCommand(app);
+  devtrust::cli::AddReplayLoginsCommand(app);
   devtrust::cli::AddServeCommand(app);
 
   try {
