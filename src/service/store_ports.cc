@@ -8,22 +8,6 @@
 namespace devtrust::service {
 namespace {
 
-trust::NonceOutcome ToTrust(store::NonceOutcome outcome) {
-  switch (outcome) {
-    case store::NonceOutcome::kConsumed:
-      return trust::NonceOutcome::kConsumed;
-    case store::NonceOutcome::kReused:
-      return trust::NonceOutcome::kReused;
-    case store::NonceOutcome::kExpired:
-      return trust::NonceOutcome::kExpired;
-    case store::NonceOutcome::kUnknown:
-      return trust::NonceOutcome::kUnknown;
-    case store::NonceOutcome::kMismatch:
-      return trust::NonceOutcome::kMismatch;
-  }
-  return trust::NonceOutcome::kUnknown;
-}
-
 trust::DeviceState ToTrust(store::DeviceStatus status) {
   switch (status) {
     case store::DeviceStatus::kPending:
@@ -51,16 +35,38 @@ Result<trust::Fingerprint> ParseStoredFingerprint(const std::string& text,
 
 }  // namespace
 
-Result<trust::NonceOutcome> StoreNonceLedger::ConsumeLoginNonce(
+store::NonceClaim StoredLoginNonceClaim(ByteView nonce, std::string_view user_id,
+                                        std::string_view device_id) {
+  store::NonceClaim claim;
+  claim.nonce_hash = crypto::Sha256(nonce);
+  claim.purpose = store::NoncePurpose::kLogin;
+  claim.user_id = std::string(user_id);
+  claim.device_id = std::string(device_id);
+  return claim;
+}
+
+trust::NonceOutcome ToTrustNonceOutcome(store::NonceOutcome outcome) {
+  switch (outcome) {
+    case store::NonceOutcome::kConsumed:
+      return trust::NonceOutcome::kValid;
+    case store::NonceOutcome::kReused:
+      return trust::NonceOutcome::kReused;
+    case store::NonceOutcome::kExpired:
+      return trust::NonceOutcome::kExpired;
+    case store::NonceOutcome::kUnknown:
+      return trust::NonceOutcome::kUnknown;
+    case store::NonceOutcome::kMismatch:
+      return trust::NonceOutcome::kMismatch;
+  }
+  return trust::NonceOutcome::kUnknown;
+}
+
+Result<trust::NonceOutcome> StoreNonceLedger::CheckLoginNonce(
     const trust::LoginNonceClaim& claim) {
-  store::NonceClaim stored;
-  stored.nonce_hash = crypto::Sha256(claim.nonce);
-  stored.purpose = store::NoncePurpose::kLogin;
-  stored.user_id = std::string(claim.user_id);
-  stored.device_id = std::string(claim.device_id);
-  Result<store::NonceOutcome> outcome = store_.ConsumeNonce(stored, clock_());
+  Result<store::NonceOutcome> outcome = store_.CheckNonce(
+      StoredLoginNonceClaim(claim.nonce, claim.user_id, claim.device_id), clock_());
   if (!outcome) return std::unexpected(std::move(outcome).error());
-  return ToTrust(*outcome);
+  return ToTrustNonceOutcome(*outcome);
 }
 
 Result<std::optional<trust::EnrolledDevice>> StoreDeviceDirectory::FindDevice(

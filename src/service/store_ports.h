@@ -5,23 +5,51 @@
 
 #include <functional>
 #include <optional>
+#include <string_view>
+
+#include "base/bytes.h"
 
 #include "store/store.h"
 #include "trust/validation_pipeline_ports.h"
 
 namespace devtrust::service {
 
-// Consumes login nonces by their SHA-256 digest, the form the store keeps.
+// The store's claim for a login nonce: its SHA-256 digest, the form the
+// store keeps, bound to the user and device.
+store::NonceClaim StoredLoginNonceClaim(ByteView nonce, std::string_view user_id,
+                                        std::string_view device_id);
+
+// The pipeline's name for a nonce outcome of the store, whose kConsumed is
+// trust::NonceOutcome::kValid.
+trust::NonceOutcome ToTrustNonceOutcome(store::NonceOutcome outcome);
+
+// Reads the state of login nonces from the store (Store::CheckNonce). The
+// validation consumes them when it stores its decision.
 class StoreNonceLedger final : public trust::NonceLedger {
  public:
   StoreNonceLedger(store::Store& store, std::function<store::TimePoint()> clock)
       : store_(store), clock_(std::move(clock)) {}
 
-  Result<trust::NonceOutcome> ConsumeLoginNonce(const trust::LoginNonceClaim& claim) override;
+  Result<trust::NonceOutcome> CheckLoginNonce(const trust::LoginNonceClaim& claim) override;
 
  private:
   store::Store& store_;
   std::function<store::TimePoint()> clock_;
+};
+
+// Reports an outcome the store has already returned for the nonce, for the
+// second run of a validation whose write found its nonce consumed by
+// another request.
+class ReportedNonceLedger final : public trust::NonceLedger {
+ public:
+  explicit ReportedNonceLedger(trust::NonceOutcome outcome) : outcome_(outcome) {}
+
+  Result<trust::NonceOutcome> CheckLoginNonce(const trust::LoginNonceClaim&) override {
+    return outcome_;
+  }
+
+ private:
+  trust::NonceOutcome outcome_;
 };
 
 // Reads devices and certificates, and keeps the device record it read for

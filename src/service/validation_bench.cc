@@ -1,7 +1,7 @@
 // Measures ValidationService::Validate in process, without HTTP and TLS. A
-// validation here runs the whole pipeline: the real SQLite store with both of
-// its write transactions, the CA checks, ML-DSA verification, the hybrid
-// session key and the JSON log.
+// validation here runs the whole pipeline: the real SQLite store with its
+// nonce read and its one write transaction, the CA checks, ML-DSA
+// verification, the hybrid session key and the JSON log.
 //
 //   devtrust_service_bench [--rate 2000] [--seconds 5] [--threads 2]
 //                          [--synchronous normal|full]

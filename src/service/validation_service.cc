@@ -67,34 +67,29 @@ store::ChallengeReason ChallengeReasonOf(const trust::ChallengeSpec& spec) {
              : store::ChallengeReason::kVerificationFailure;
 }
 
-}  // namespace
+// One run of the pipeline with its write. When the decision relied on the
+// nonce and another request consumed it first, nothing was written and
+// `nonce_outcome` says what the store found.
+struct DecisionAttempt {
+  store::NonceOutcome nonce_outcome = store::NonceOutcome::kConsumed;
+  ValidationResponse response;
+};
 
-Result<ValidationResponse> ValidationService::Validate(const ValidationRequest& request,
-                                                       const RequestFacts& facts) const {
-  if (Status valid = ValidateUserId(request.user_id); !valid) {
-    return std::unexpected(valid.error());
-  }
-  if (Status valid = ValidateDeviceId(request.device_id); !valid) {
-    return std::unexpected(valid.error());
-  }
-  if (!request.nonce.empty() && request.nonce.size() != kNonceSize) {
-    return Invalid("invalid_nonce", "nonce must be the 32 bytes POST /v1/challenges returned");
-  }
-  if (!request.fingerprint.has_value()) {
-    return Invalid("fingerprint_invalid", "fingerprint is required");
-  }
-
-  FlowRecorder recorder(context_, telemetry::Flow::kValidation, facts.trace_id);
+Result<DecisionAttempt> DecideAndRecord(const ServiceContext& context,
+                                        const trust::ValidationPipeline& pipeline,
+                                        DeviceKeyCache& key_cache,
+                                        const ValidationRequest& request,
+                                        const RequestFacts& facts, trust::NonceLedger& nonces) {
+  FlowRecorder recorder(context, telemetry::Flow::kValidation, facts.trace_id);
   recorder.SetUserId(request.user_id);
   recorder.SetDeviceId(request.device_id);
   recorder.SetFingerprint(*request.fingerprint);
 
   // The pipeline, over this request's ports.
-  StoreNonceLedger nonces(context_.store, context_.clock);
-  StoreDeviceDirectory devices(context_.store);
-  CaCertificateChecker certificates(context_.ca, context_.clock);
-  KeyProofVerifier proofs(devices, key_cache_);
-  CryptoSessionIssuer sessions(devices, key_cache_);
+  StoreDeviceDirectory devices(context.store);
+  CaCertificateChecker certificates(context.ca, context.clock);
+  KeyProofVerifier proofs(devices, key_cache);
+  CryptoSessionIssuer sessions(devices, key_cache);
   const trust::ValidationInput input{.user_id = request.user_id,
                                      .device_id = request.device_id,
                                      .nonce = request.nonce,
@@ -106,18 +101,19 @@ Result<ValidationResponse> ValidationService::Validate(const ValidationRequest& 
                                      .tls_hybrid_group = facts.tls_hybrid_group,
                                      .tls_group = facts.tls_group};
   Result<trust::ValidationOutcome> outcome =
-      pipeline_.Run(input, trust::ValidationPorts{nonces, devices, certificates, proofs, sessions});
+      pipeline.Run(input, trust::ValidationPorts{nonces, devices, certificates, proofs, sessions});
   if (!outcome) {
-    context_.logger->Error({{"trace_id", facts.trace_id},
-                            {"device_id", request.device_id},
-                            {"error", outcome.error().reason()}},
-                           "validation could not decide: {}", outcome.error().message());
+    context.logger->Error({{"trace_id", facts.trace_id},
+                           {"device_id", request.device_id},
+                           {"error", outcome.error().reason()}},
+                          "validation could not decide: {}", outcome.error().message());
     return std::unexpected(std::move(outcome).error());
   }
   const telemetry::TrustEvent decision = RecordOutcome(*outcome, recorder);
 
-  // Everything the decision requires is written in one transaction.
-  const store::TimePoint now = context_.clock();
+  // Everything the decision requires is written in one transaction, together
+  // with the consumption of the nonce it relied on.
+  const store::TimePoint now = context.clock();
   const trust::DecisionActions& actions = outcome->decision.actions;
   const std::string_view reason = trust::ReasonCodeName(outcome->decision.reason);
   store::ValidationWrite write;
@@ -125,10 +121,11 @@ Result<ValidationResponse> ValidationService::Validate(const ValidationRequest& 
   if (outcome->device.has_value()) write.device_id = request.device_id;
   write.accepted_fingerprint = outcome->accepted_fingerprint;
 
-  ValidationResponse response;
+  DecisionAttempt attempt;
+  ValidationResponse& response = attempt.response;
   if (const std::optional<trust::ChallengeSpec>& spec = outcome->challenge; spec.has_value()) {
     Result<CodeChallenge> challenge =
-        MakeCodeChallenge(context_, request.user_id, request.device_id, ChallengeReasonOf(*spec),
+        MakeCodeChallenge(context, request.user_id, request.device_id, ChallengeReasonOf(*spec),
                           spec->candidate_fingerprint, reason, now);
     if (!challenge) return std::unexpected(std::move(challenge).error());
     response.challenge =
@@ -159,7 +156,7 @@ Result<ValidationResponse> ValidationService::Validate(const ValidationRequest& 
     alert.user_id = request.user_id;
     alert.device_id = request.device_id;
     alert.reason = std::string(reason);
-    Result<store::Notification> notification = MakeNotification(context_.keys, alert, nullptr, now);
+    Result<store::Notification> notification = MakeNotification(context.keys, alert, nullptr, now);
     if (!notification) return std::unexpected(std::move(notification).error());
     write.notifications.push_back(*std::move(notification));
   }
@@ -167,24 +164,77 @@ Result<ValidationResponse> ValidationService::Validate(const ValidationRequest& 
   if (actions.enqueue_siem) recorder.AddOutboxRow(kSiemTopic, OutboxPayload(decision));
   write.events = recorder.StageForWrite();
 
-  if (Status recorded = context_.store.RecordValidation(write); !recorded) {
+  Status recorded;
+  if (outcome->consume_nonce) {
+    Result<store::NonceOutcome> consumed = context.store.ConsumeNonceAndRecordValidation(
+        StoredLoginNonceClaim(request.nonce, request.user_id, request.device_id), write);
+    if (consumed) {
+      attempt.nonce_outcome = *consumed;
+    } else {
+      recorded = std::unexpected(std::move(consumed).error());
+    }
+  } else {
+    recorded = context.store.RecordValidation(write);
+  }
+  if (!recorded) {
     // Nothing was decided: the caller gets a server error and the device
     // may try again with a new nonce.
-    context_.logger->Error({{"trace_id", facts.trace_id},
-                            {"device_id", request.device_id},
-                            {"error", recorded.error().reason()}},
-                           "validation decision could not be stored: {}",
-                           recorded.error().message());
+    context.logger->Error({{"trace_id", facts.trace_id},
+                           {"device_id", request.device_id},
+                           {"error", recorded.error().reason()}},
+                          "validation decision could not be stored: {}",
+                          recorded.error().message());
     return std::unexpected(recorded.error());
   }
+  // A decision that lost its nonce to another request was not stored, so its
+  // events are dropped unpublished and its session key is discarded.
+  if (attempt.nonce_outcome != store::NonceOutcome::kConsumed) return attempt;
+
   recorder.PublishCommitted();
-  if (!write.notifications.empty() && context_.notification_queued) {
-    context_.notification_queued();
+  if (!write.notifications.empty() && context.notification_queued) {
+    context.notification_queued();
   }
 
   if (outcome->session.has_value()) response.session = std::move(sessions.session());
   response.outcome = *std::move(outcome);
-  return response;
+  return attempt;
+}
+
+}  // namespace
+
+Result<ValidationResponse> ValidationService::Validate(const ValidationRequest& request,
+                                                       const RequestFacts& facts) const {
+  if (Status valid = ValidateUserId(request.user_id); !valid) {
+    return std::unexpected(valid.error());
+  }
+  if (Status valid = ValidateDeviceId(request.device_id); !valid) {
+    return std::unexpected(valid.error());
+  }
+  if (!request.nonce.empty() && request.nonce.size() != kNonceSize) {
+    return Invalid("invalid_nonce", "nonce must be the 32 bytes POST /v1/challenges returned");
+  }
+  if (!request.fingerprint.has_value()) {
+    return Invalid("fingerprint_invalid", "fingerprint is required");
+  }
+
+  StoreNonceLedger nonces(context_.store, context_.clock);
+  Result<DecisionAttempt> attempt =
+      DecideAndRecord(context_, pipeline_, key_cache_, request, facts, nonces);
+  if (!attempt) return std::unexpected(std::move(attempt).error());
+  if (attempt->nonce_outcome == store::NonceOutcome::kConsumed) {
+    return std::move(attempt->response);
+  }
+
+  // Another request consumed the nonce between this one's replay_check and
+  // its write. The pipeline runs again with the nonce's state as the store
+  // found it, so the decision ends at replay_check, usually as nonce_reused,
+  // and is stored and published like any other.
+  const trust::NonceOutcome found = ToTrustNonceOutcome(attempt->nonce_outcome);
+  ReportedNonceLedger reported(found);
+  Result<DecisionAttempt> retry =
+      DecideAndRecord(context_, pipeline_, key_cache_, request, facts, reported);
+  if (!retry) return std::unexpected(std::move(retry).error());
+  return std::move(retry->response);
 }
 
 }  // namespace devtrust::service

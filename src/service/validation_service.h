@@ -6,8 +6,11 @@
 // for: a verification or drift challenge with its code notification, a
 // review item, a replay alert and a SIEM event, the accepted fingerprint of
 // a trusted login, and the outbox copy of the decision. All of them are
-// written in one store transaction before the answer leaves, and the step
-// and decision events are published once it has committed.
+// written in one store transaction before the answer leaves, together with
+// the consumption of the login nonce once replay_check has found it valid,
+// and the step and decision events are published once it has committed. Of
+// several validations that present one nonce at once, only the first to
+// commit keeps its decision; the others are decided again as replays.
 #ifndef DEVTRUST_SERVICE_VALIDATION_SERVICE_H_
 #define DEVTRUST_SERVICE_VALIDATION_SERVICE_H_
 

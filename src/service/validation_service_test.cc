@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <latch>
+#include <thread>
+#include <vector>
 
 #include "crypto/session_key.h"
 #include "service/notification_payload.h"
@@ -135,6 +138,218 @@ TEST_F(ValidationServiceTest, ReusedNonceIsReplay) {
     alerted = alerted || notification.kind == store::NotificationKind::kReplayAlert;
   }
   EXPECT_TRUE(alerted);
+}
+
+// Several requests present one signed login at once: only one may be
+// trusted, and every other one is a replay, whether it lost at replay_check
+// or at the write that stores its decision.
+TEST_F(ValidationServiceTest, ConcurrentUsesOfOneNonceTrustOnce) {
+  constexpr int kRequests = 8;
+  const ValidationRequest request = SignedLogin(WindowsChrome());
+  std::vector<RequestFacts> facts;
+  for (int i = 0; i < kRequests; ++i) facts.push_back(Facts());
+
+  std::vector<std::optional<Result<ValidationResponse>>> responses(kRequests);
+  std::latch start(kRequests);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRequests; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      responses[static_cast<std::size_t>(i)].emplace(
+          validations_->Validate(request, facts[static_cast<std::size_t>(i)]));
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  int trusted = 0;
+  int reused = 0;
+  for (const std::optional<Result<ValidationResponse>>& ran : responses) {
+    ASSERT_TRUE(ran.has_value());
+    const Result<ValidationResponse>& response = *ran;
+    ASSERT_TRUE(response.has_value()) << response.error().ToString();
+    if (response->outcome.decision.result == trust::TrustResult::kTrusted) {
+      ++trusted;
+      EXPECT_TRUE(response->session.has_value());
+    } else if (ReasonNames(*response) == std::vector<std::string>{"nonce_reused"}) {
+      ++reused;
+      EXPECT_FALSE(response->session.has_value());
+    }
+  }
+  EXPECT_EQ(trusted, 1);
+  EXPECT_EQ(reused, kRequests - 1);
+  EXPECT_EQ(Metric("trusted_device_validation_success_total"), 1.0);
+  EXPECT_EQ(Metric(R"(replay_attempts_detected_total{kind="nonce_reused"})"), kRequests - 1.0);
+  EXPECT_EQ(Outbox("siem").size(), static_cast<std::size_t>(kRequests - 1));
+}
+
+// A Store that forwards everything to the real SQLite store, except that
+// another request "wins" the nonce just before a validation stores its
+// decision: the one interleaving that a concurrent test cannot force.
+class NonceRaceStore final : public store::Store {
+ public:
+  explicit NonceRaceStore(store::Store& inner) : inner_(inner) {}
+
+  Result<store::NonceOutcome> ConsumeNonceAndRecordValidation(
+      const store::NonceClaim& nonce, const store::ValidationWrite& write) override {
+    ++races_;
+    Result<store::NonceOutcome> winner = inner_.ConsumeNonce(nonce, write.now);
+    if (!winner || *winner != store::NonceOutcome::kConsumed) {
+      return MakeError(StatusCode::kInternal, "race_setup_failed",
+                       "the competing request could not consume the nonce");
+    }
+    return inner_.ConsumeNonceAndRecordValidation(nonce, write);
+  }
+
+  int races() const { return races_; }
+
+  Status PutNonce(const store::NonceRecord& nonce) override { return inner_.PutNonce(nonce); }
+  Result<store::NonceOutcome> ConsumeNonce(const store::NonceClaim& claim,
+                                           store::TimePoint now) override {
+    return inner_.ConsumeNonce(claim, now);
+  }
+  Result<store::NonceOutcome> CheckNonce(const store::NonceClaim& claim,
+                                         store::TimePoint now) override {
+    return inner_.CheckNonce(claim, now);
+  }
+  Result<std::int64_t> PruneExpiredNonces(store::TimePoint before, std::int64_t max_rows) override {
+    return inner_.PruneExpiredNonces(before, max_rows);
+  }
+  Result<store::NonceOutcome> RegisterDevice(
+      const store::DeviceRegistration& registration) override {
+    return inner_.RegisterDevice(registration);
+  }
+  Result<store::DeviceRecord> GetDevice(std::string_view device_id) override {
+    return inner_.GetDevice(device_id);
+  }
+  Result<std::vector<store::DeviceRecord>> ListDevicesByUser(std::string_view user_id,
+                                                             std::int64_t limit) override {
+    return inner_.ListDevicesByUser(user_id, limit);
+  }
+  Result<store::CertificateRecord> GetCertificate(std::string_view serial) override {
+    return inner_.GetCertificate(serial);
+  }
+  Result<std::vector<store::RevokedCertificate>> ListRevokedCertificates(
+      store::CertificateKind kind) override {
+    return inner_.ListRevokedCertificates(kind);
+  }
+  Result<store::VerificationChallenge> GetChallenge(std::string_view challenge_id) override {
+    return inner_.GetChallenge(challenge_id);
+  }
+  Result<std::optional<store::VerificationChallenge>> GetOpenChallengeForDevice(
+      std::string_view device_id, std::optional<store::ChallengeReason> reason) override {
+    return inner_.GetOpenChallengeForDevice(device_id, reason);
+  }
+  Result<std::vector<store::ReviewItem>> ListReviewItems(store::ReviewStatus status,
+                                                         std::int64_t limit,
+                                                         std::string_view after) override {
+    return inner_.ListReviewItems(status, limit, after);
+  }
+  Result<store::ReviewItem> GetReviewItem(std::string_view review_id) override {
+    return inner_.GetReviewItem(review_id);
+  }
+  Result<std::int64_t> CountPendingNotifications() override {
+    return inner_.CountPendingNotifications();
+  }
+  Result<std::int64_t> CountUndeliveredOutbox() override { return inner_.CountUndeliveredOutbox(); }
+  Result<std::int64_t> CountOpenReviewItems() override { return inner_.CountOpenReviewItems(); }
+  Result<store::AttemptOutcome> ReserveChallengeAttempt(std::string_view challenge_id,
+                                                        store::TimePoint now) override {
+    return inner_.ReserveChallengeAttempt(challenge_id, now);
+  }
+  Status PassChallenge(std::string_view challenge_id, store::TimePoint now,
+                       std::span<const store::OutboxEvent> events) override {
+    return inner_.PassChallenge(challenge_id, now, events);
+  }
+  Status FailChallenge(std::string_view challenge_id, store::TimePoint now,
+                       std::span<const store::OutboxEvent> events) override {
+    return inner_.FailChallenge(challenge_id, now, events);
+  }
+  Status RecordValidation(const store::ValidationWrite& write) override {
+    return inner_.RecordValidation(write);
+  }
+  Result<store::RevocationOutcome> RevokeDevice(std::string_view device_id,
+                                                std::string_view reason, store::TimePoint now,
+                                                std::span<const store::OutboxEvent> events) override {
+    return inner_.RevokeDevice(device_id, reason, now, events);
+  }
+  Status ResolveReviewItem(std::string_view review_id, std::string_view resolution,
+                           std::string_view resolved_by, store::TimePoint now,
+                           std::span<const store::OutboxEvent> events) override {
+    return inner_.ResolveReviewItem(review_id, resolution, resolved_by, now, events);
+  }
+  Result<std::vector<store::OutboxEvent>> FetchOutbox(std::string_view topic,
+                                                      std::int64_t after_sequence,
+                                                      std::int64_t limit) override {
+    return inner_.FetchOutbox(topic, after_sequence, limit);
+  }
+  Result<std::int64_t> MarkOutboxDelivered(std::span<const std::int64_t> sequences,
+                                           store::TimePoint now) override {
+    return inner_.MarkOutboxDelivered(sequences, now);
+  }
+  Result<std::int64_t> MarkOutboxAttemptFailed(std::span<const std::int64_t> sequences) override {
+    return inner_.MarkOutboxAttemptFailed(sequences);
+  }
+  Result<std::vector<store::Notification>> FetchDueNotifications(store::TimePoint now,
+                                                                 std::int64_t limit) override {
+    return inner_.FetchDueNotifications(now, limit);
+  }
+  Status MarkNotificationDelivered(std::string_view notification_id,
+                                   store::TimePoint now) override {
+    return inner_.MarkNotificationDelivered(notification_id, now);
+  }
+  Status MarkNotificationAttemptFailed(std::string_view notification_id,
+                                       store::TimePoint next_attempt_at,
+                                       std::string_view error_text) override {
+    return inner_.MarkNotificationAttemptFailed(notification_id, next_attempt_at, error_text);
+  }
+  Status Ping() override { return inner_.Ping(); }
+  void Close() override { inner_.Close(); }
+
+ private:
+  store::Store& inner_;
+  int races_ = 0;
+};
+
+TEST_F(ValidationServiceTest, NonceLostBeforeWriteIsDecidedAsReplay) {
+  NonceRaceStore racing(*store_);
+  const ServiceContext context{.store = racing,
+                               .ca = *ca_,
+                               .trust_log = *trust_log_,
+                               .metrics = *metrics_,
+                               .logger = logger_,
+                               .keys = *keys_,
+                               .fallback_policy = fallback_policy_,
+                               .settings = context_->settings,
+                               .node = context_->node,
+                               .clock = context_->clock,
+                               .notification_queued = {}};
+  const ValidationService validations(context, *pipeline_, *key_cache_);
+  const RequestFacts facts = Facts();
+
+  Result<ValidationResponse> response =
+      validations.Validate(SignedLogin(WindowsChrome()), facts);
+
+  ASSERT_TRUE(response.has_value()) << response.error().ToString();
+  EXPECT_EQ(racing.races(), 1);
+  EXPECT_EQ(response->outcome.decision.result, trust::TrustResult::kDenied);
+  EXPECT_EQ(ReasonNames(*response), std::vector<std::string>{"nonce_reused"});
+  EXPECT_FALSE(response->session.has_value());
+  EXPECT_FALSE(response->outcome.consume_nonce);
+  EXPECT_EQ(Metric("trusted_device_validation_success_total"), 0.0);
+  EXPECT_EQ(Metric(R"(replay_attempts_detected_total{kind="nonce_reused"})"), 1.0);
+
+  // Only the second decision reached the log and the outbox.
+  std::vector<std::string> steps;
+  for (const boost::json::object& line : TraceLines(facts.trace_id)) {
+    steps.emplace_back(line.at("flow_step").as_string());
+  }
+  EXPECT_EQ(steps, (std::vector<std::string>{"token_check", "cert_parse", "cert_chain",
+                                             "cert_validity", "revocation_check", "replay_check",
+                                             "decision"}));
+  const std::vector<store::OutboxEvent> decisions = Outbox("trust_event");
+  ASSERT_FALSE(decisions.empty());
+  EXPECT_NE(decisions.back().payload.find("\"reason\":\"nonce_reused\""), std::string::npos);
+  EXPECT_EQ(Outbox("siem").size(), 1u);
 }
 
 TEST_F(ValidationServiceTest, RevokedCertificateIsReplay) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "store/sqlite_rows.h"
+#include "store/unix_millis.h"
 #include "base/status_macros.h"
 
 namespace devtrust::store {
@@ -23,7 +24,13 @@ Result<NonceOutcome> ConsumeNonceStep(SqliteConnection& connection, const NonceC
     if (connection.changes() == 1) return NonceOutcome::kConsumed;
   }
 
-  // Nothing changed: read the row to tell the caller why.
+  // Nothing changed: read the row to tell the caller why. The row did not
+  // satisfy the UPDATE at `now`, so the classification cannot be kConsumed.
+  return ClassifyNonceStep(connection, claim, now);
+}
+
+Result<NonceOutcome> ClassifyNonceStep(SqliteConnection& connection, const NonceClaim& claim,
+                                       TimePoint now) {
   DEVTRUST_ASSIGN_OR_RETURN(
       SqliteStatement lookup,
       connection.Prepare("SELECT purpose, user_id, device_id, expires_at, consumed_at "
@@ -37,7 +44,9 @@ Result<NonceOutcome> ConsumeNonceStep(SqliteConnection& connection, const NonceC
                               lookup.ColumnText(2) == claim.device_id;
   if (!bound_to_claim) return NonceOutcome::kMismatch;
   if (!lookup.ColumnIsNull(4)) return NonceOutcome::kReused;
-  return NonceOutcome::kExpired;
+  // The same comparison as the consuming UPDATE: valid while now < expires_at.
+  if (lookup.ColumnInt64(3) <= ToUnixMillis(now)) return NonceOutcome::kExpired;
+  return NonceOutcome::kConsumed;
 }
 
 Result<DeviceStatus> DeviceStatusStep(SqliteConnection& connection, std::string_view device_id) {

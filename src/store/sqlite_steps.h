@@ -19,6 +19,12 @@ namespace devtrust::store {
 Result<NonceOutcome> ConsumeNonceStep(SqliteConnection& connection, const NonceClaim& claim,
                                       TimePoint now);
 
+// Reads the claimed nonce and returns what ConsumeNonceStep would return at
+// `now`, changing nothing; kConsumed stands for a nonce that is valid now.
+// Runs on any connection, including a read-only one.
+Result<NonceOutcome> ClassifyNonceStep(SqliteConnection& connection, const NonceClaim& claim,
+                                       TimePoint now);
+
 // Reads the device's status. Fails with kNotFound, reason "device_not_found",
 // when there is no such device.
 Result<DeviceStatus> DeviceStatusStep(SqliteConnection& connection, std::string_view device_id);

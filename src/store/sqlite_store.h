@@ -63,6 +63,7 @@ class SqliteStore final : public Store {
 
   Status PutNonce(const NonceRecord& nonce) override;
   Result<NonceOutcome> ConsumeNonce(const NonceClaim& claim, TimePoint now) override;
+  Result<NonceOutcome> CheckNonce(const NonceClaim& claim, TimePoint now) override;
   Result<std::int64_t> PruneExpiredNonces(TimePoint before, std::int64_t max_rows) override;
 
   Result<NonceOutcome> RegisterDevice(const DeviceRegistration& registration) override;
@@ -90,6 +91,8 @@ class SqliteStore final : public Store {
                        std::span<const OutboxEvent> events) override;
 
   Status RecordValidation(const ValidationWrite& write) override;
+  Result<NonceOutcome> ConsumeNonceAndRecordValidation(const NonceClaim& nonce,
+                                                       const ValidationWrite& write) override;
 
   Result<RevocationOutcome> RevokeDevice(std::string_view device_id, std::string_view reason,
                                          TimePoint now,

@@ -401,6 +401,83 @@ TEST_F(SqliteChallengeTest, FailedPartRollsBackWholeValidation) {
   EXPECT_EQ(CountRows("review_items"), 0);
 }
 
+// A login nonce of device-1, stored.
+NonceClaim StoredLoginNonce(Store& store, std::string_view label) {
+  const NonceRecord nonce =
+      test_util::MakeNonce(label, NoncePurpose::kLogin, "user-1", "device-1", At(minutes(1)));
+  EXPECT_OK(store.PutNonce(nonce));
+  return test_util::ClaimFor(nonce);
+}
+
+TEST_F(SqliteChallengeTest, NonceAndDecisionCommitTogether) {
+  TrustDevice();
+  const NonceClaim nonce = StoredLoginNonce(*store_, "together");
+  ValidationWrite write;
+  write.device_id = "device-1";
+  write.now = At(minutes(2));
+  write.accepted_fingerprint = R"({"accepted":true})";
+  write.events.push_back(MakeEvent("trust_event", "decision", At(minutes(2))));
+
+  const Result<NonceOutcome> outcome = store_->ConsumeNonceAndRecordValidation(nonce, write);
+  ASSERT_OK(outcome);
+  EXPECT_EQ(*outcome, NonceOutcome::kConsumed);
+  EXPECT_EQ(CountRows("nonces", "purpose = 'login' AND consumed_at IS NOT NULL"), 1);
+  EXPECT_EQ(Device("device-1").accepted_fingerprint, R"({"accepted":true})");
+  EXPECT_EQ(CountRows("outbox", "payload = 'decision'"), 1);
+}
+
+TEST_F(SqliteChallengeTest, UsedNonceWritesNoDecision) {
+  TrustDevice();
+  const NonceClaim nonce = StoredLoginNonce(*store_, "used-once");
+  ASSERT_OK(store_->ConsumeNonce(nonce, At(minutes(1) + milliseconds(1))));
+  const std::string fingerprint_before = Device("device-1").accepted_fingerprint;
+
+  ValidationWrite write;
+  write.device_id = "device-1";
+  write.now = At(minutes(2));
+  write.accepted_fingerprint = R"({"accepted":true})";
+  write.review_item = MakeReviewItem("review-nonce", "device-1", "user-1", At(minutes(2)));
+  write.events.push_back(MakeEvent("trust_event", "late decision", At(minutes(2))));
+
+  const Result<NonceOutcome> outcome = store_->ConsumeNonceAndRecordValidation(nonce, write);
+  ASSERT_OK(outcome);
+  EXPECT_EQ(*outcome, NonceOutcome::kReused);
+  EXPECT_EQ(Device("device-1").accepted_fingerprint, fingerprint_before);
+  EXPECT_FALSE(Device("device-1").flagged_for_review);
+  EXPECT_EQ(CountRows("review_items"), 0);
+  EXPECT_EQ(CountRows("outbox", "payload = 'late decision'"), 0);
+}
+
+TEST_F(SqliteChallengeTest, FailedDecisionLeavesNonceUnused) {
+  TrustDevice();
+  const NonceClaim nonce = StoredLoginNonce(*store_, "rolled-back");
+  // The notification id collides with the one the registration wrote.
+  ValidationWrite write;
+  write.device_id = "device-1";
+  write.now = At(minutes(2));
+  write.notifications.push_back(
+      MakeNotification("notification-device-1", "user-1", "device-1", At(minutes(2))));
+
+  const Result<NonceOutcome> outcome = store_->ConsumeNonceAndRecordValidation(nonce, write);
+  ASSERT_FALSE(outcome.has_value());
+  EXPECT_EQ(outcome.error().reason(), "notification_exists");
+  EXPECT_EQ(CountRows("nonces", "purpose = 'login' AND consumed_at IS NOT NULL"), 0);
+}
+
+TEST_F(SqliteChallengeTest, RegistrationNonceCannotRecordValidation) {
+  const NonceRecord registration = test_util::MakeNonce(
+      "register-nonce", NoncePurpose::kRegister, "user-1", "", At(minutes(1)));
+  ASSERT_OK(store_->PutNonce(registration));
+  ValidationWrite write;
+  write.now = At(minutes(2));
+
+  const Result<NonceOutcome> outcome =
+      store_->ConsumeNonceAndRecordValidation(test_util::ClaimFor(registration), write);
+  ASSERT_FALSE(outcome.has_value());
+  EXPECT_EQ(outcome.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(CountRows("nonces", "purpose = 'register' AND consumed_at IS NULL"), 1);
+}
+
 TEST_F(SqliteChallengeTest, InvalidValidationWritesRejected) {
   ValidationWrite no_device;
   no_device.now = At(minutes(1));

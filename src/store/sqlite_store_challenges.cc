@@ -83,6 +83,58 @@ std::unexpected<Error> DeviceRevoked(std::string_view device_id) {
                    fmt::format("device '{}' is revoked; it must be registered again", device_id));
 }
 
+// Writes the parts of a validation that are set, as RecordValidation
+// describes, inside the caller's transaction.
+Status WriteValidationStep(SqliteConnection& connection, const ValidationWrite& write) {
+  const bool changes_device =
+      write.accepted_fingerprint.has_value() || write.challenge.has_value();
+  const bool needs_device = changes_device || write.review_item.has_value();
+
+  if (needs_device) {
+    DEVTRUST_ASSIGN_OR_RETURN(const DeviceStatus status,
+                              DeviceStatusStep(connection, write.device_id));
+    // A revoked device may still get a review item, as when its revoked
+    // certificate is presented again, but nothing that would let it back in.
+    if (status == DeviceStatus::kRevoked && changes_device) {
+      return DeviceRevoked(write.device_id);
+    }
+  }
+
+  if (write.accepted_fingerprint.has_value()) {
+    DEVTRUST_RETURN_IF_ERROR(SetAcceptedFingerprintStep(connection, write.device_id,
+                                                        *write.accepted_fingerprint, write.now));
+  }
+
+  // Only the newest code of a kind stays valid, as users expect after
+  // requesting another code.
+  if (write.challenge.has_value()) {
+    DEVTRUST_ASSIGN_OR_RETURN(
+        SqliteStatement supersede,
+        connection.Prepare("UPDATE verification_challenges SET status = 'expired', "
+                           "completed_at = ?1 WHERE device_id = ?2 AND reason = ?3 AND "
+                           "status = 'open'"));
+    DEVTRUST_RETURN_IF_ERROR(supersede.BindAll(write.now, write.device_id,
+                                               ChallengeReasonName(write.challenge->reason)));
+    DEVTRUST_RETURN_IF_ERROR(supersede.Run());
+    DEVTRUST_RETURN_IF_ERROR(InsertChallenge(connection, *write.challenge));
+  }
+
+  if (write.review_item.has_value()) {
+    DEVTRUST_RETURN_IF_ERROR(InsertReviewItem(connection, *write.review_item));
+    DEVTRUST_ASSIGN_OR_RETURN(
+        SqliteStatement flag,
+        connection.Prepare("UPDATE devices SET flagged_for_review = 1, updated_at = ?1 "
+                           "WHERE device_id = ?2"));
+    DEVTRUST_RETURN_IF_ERROR(flag.BindAll(write.now, write.device_id));
+    DEVTRUST_RETURN_IF_ERROR(flag.Run());
+  }
+
+  for (const Notification& notification : write.notifications) {
+    DEVTRUST_RETURN_IF_ERROR(InsertNotification(connection, notification));
+  }
+  return InsertOutboxEvents(connection, write.events);
+}
+
 }  // namespace
 
 Result<VerificationChallenge> SqliteStore::GetChallenge(std::string_view challenge_id) {
@@ -257,54 +309,28 @@ Status SqliteStore::RecordValidation(const ValidationWrite& write) {
   DEVTRUST_RETURN_IF_ERROR(CheckValidationWrite(write));
 
   return Write([&](SqliteConnection& connection) -> Status {
-    const bool changes_device =
-        write.accepted_fingerprint.has_value() || write.challenge.has_value();
-    const bool needs_device = changes_device || write.review_item.has_value();
-
-    if (needs_device) {
-      DEVTRUST_ASSIGN_OR_RETURN(const DeviceStatus status,
-                                DeviceStatusStep(connection, write.device_id));
-      // A revoked device may still get a review item, as when its revoked
-      // certificate is presented again, but nothing that would let it back in.
-      if (status == DeviceStatus::kRevoked && changes_device) {
-        return DeviceRevoked(write.device_id);
-      }
-    }
-
-    if (write.accepted_fingerprint.has_value()) {
-      DEVTRUST_RETURN_IF_ERROR(SetAcceptedFingerprintStep(connection, write.device_id,
-                                                          *write.accepted_fingerprint, write.now));
-    }
-
-    // Only the newest code of a kind stays valid, as users expect after
-    // requesting another code.
-    if (write.challenge.has_value()) {
-      DEVTRUST_ASSIGN_OR_RETURN(
-          SqliteStatement supersede,
-          connection.Prepare("UPDATE verification_challenges SET status = 'expired', "
-                             "completed_at = ?1 WHERE device_id = ?2 AND reason = ?3 AND "
-                             "status = 'open'"));
-      DEVTRUST_RETURN_IF_ERROR(supersede.BindAll(write.now, write.device_id,
-                                                 ChallengeReasonName(write.challenge->reason)));
-      DEVTRUST_RETURN_IF_ERROR(supersede.Run());
-      DEVTRUST_RETURN_IF_ERROR(InsertChallenge(connection, *write.challenge));
-    }
-
-    if (write.review_item.has_value()) {
-      DEVTRUST_RETURN_IF_ERROR(InsertReviewItem(connection, *write.review_item));
-      DEVTRUST_ASSIGN_OR_RETURN(
-          SqliteStatement flag,
-          connection.Prepare("UPDATE devices SET flagged_for_review = 1, updated_at = ?1 "
-                             "WHERE device_id = ?2"));
-      DEVTRUST_RETURN_IF_ERROR(flag.BindAll(write.now, write.device_id));
-      DEVTRUST_RETURN_IF_ERROR(flag.Run());
-    }
-
-    for (const Notification& notification : write.notifications) {
-      DEVTRUST_RETURN_IF_ERROR(InsertNotification(connection, notification));
-    }
-    return InsertOutboxEvents(connection, write.events);
+    return WriteValidationStep(connection, write);
   });
+}
+
+Result<NonceOutcome> SqliteStore::ConsumeNonceAndRecordValidation(const NonceClaim& nonce,
+                                                                  const ValidationWrite& write) {
+  DEVTRUST_RETURN_IF_ERROR(CheckNonceClaim("nonce", nonce));
+  if (nonce.purpose != NoncePurpose::kLogin) {
+    return MakeError(StatusCode::kInvalidArgument, "invalid_argument",
+                     "nonce.purpose is register; a validation consumes a login nonce");
+  }
+  DEVTRUST_RETURN_IF_ERROR(CheckValidationWrite(write));
+
+  NonceOutcome outcome = NonceOutcome::kUnknown;
+  DEVTRUST_RETURN_IF_ERROR(Write([&](SqliteConnection& connection) -> Status {
+    // The nonce goes first: a validation that cannot consume it writes
+    // nothing, and an error below rolls the consumption back.
+    DEVTRUST_ASSIGN_OR_RETURN(outcome, ConsumeNonceStep(connection, nonce, write.now));
+    if (outcome != NonceOutcome::kConsumed) return {};
+    return WriteValidationStep(connection, write);
+  }));
+  return outcome;
 }
 
 }  // namespace devtrust::store

@@ -18,9 +18,11 @@ using std::chrono::minutes;
 using test_util::At;
 using test_util::ClaimFor;
 using test_util::MakeNonce;
+using test_util::MakeEvent;
 using test_util::MakeRegistration;
 using test_util::OpenOrFail;
 using test_util::QueryInt;
+using test_util::RegisterOrFail;
 using test_util::TestOptions;
 
 constexpr int kThreads = 32;
@@ -90,6 +92,52 @@ TEST_F(SqliteConcurrencyTest, NonceConsumedExactlyOnce) {
     EXPECT_EQ(other.load(), 0) << "round " << round;
   }
   EXPECT_EQ(QueryInt(path_, "SELECT count(*) FROM nonces WHERE consumed_at IS NOT NULL"), kRounds);
+}
+
+// The validation path: every thread has read the nonce as valid and now
+// tries to store its decision with it. Exactly one decision may be kept.
+TEST_F(SqliteConcurrencyTest, OneDecisionPerNonce) {
+  RegisterOrFail(*first_, "device-1", "user-1", At(milliseconds(0)));
+  constexpr int kRounds = 20;
+  for (int round = 0; round < kRounds; ++round) {
+    const NonceRecord nonce = MakeNonce("decision-race-" + std::to_string(round),
+                                        NoncePurpose::kLogin, "user-1", "device-1",
+                                        At(milliseconds(0)));
+    ASSERT_OK(first_->PutNonce(nonce));
+    const Result<NonceOutcome> checked = second_->CheckNonce(ClaimFor(nonce), At(milliseconds(1)));
+    ASSERT_OK(checked);
+    ASSERT_EQ(*checked, NonceOutcome::kConsumed);
+
+    std::atomic<int> consumed{0};
+    std::atomic<int> reused{0};
+    std::atomic<int> other{0};
+    RunTogether(kThreads, [&](int i) {
+      ValidationWrite write;
+      write.device_id = "device-1";
+      write.now = At(milliseconds(1));
+      write.events.push_back(MakeEvent("trust_event", "decision-" + std::to_string(round),
+                                       At(milliseconds(1))));
+      const Result<NonceOutcome> outcome =
+          StoreFor(i).ConsumeNonceAndRecordValidation(ClaimFor(nonce), write);
+      if (!outcome.has_value()) {
+        ++other;
+      } else if (*outcome == NonceOutcome::kConsumed) {
+        ++consumed;
+      } else if (*outcome == NonceOutcome::kReused) {
+        ++reused;
+      } else {
+        ++other;
+      }
+    });
+
+    EXPECT_EQ(consumed.load(), 1) << "round " << round;
+    EXPECT_EQ(reused.load(), kThreads - 1) << "round " << round;
+    EXPECT_EQ(other.load(), 0) << "round " << round;
+    EXPECT_EQ(QueryInt(path_, "SELECT count(*) FROM outbox WHERE payload = 'decision-" +
+                                  std::to_string(round) + "'"),
+              1)
+        << "round " << round;
+  }
 }
 
 TEST_F(SqliteConcurrencyTest, RegistrationNonceUsedOnce) {

@@ -191,6 +191,68 @@ TEST_F(SqliteNonceTest, PrunedNonceIsUnknown) {
   EXPECT_EQ(*replay, NonceOutcome::kUnknown);
 }
 
+TEST_F(SqliteNonceTest, CheckReportsValidWithoutConsuming) {
+  const NonceRecord nonce =
+      MakeNonce("check-1", NoncePurpose::kLogin, "user-1", "device-1", At(milliseconds(0)));
+  ASSERT_OK(store_->PutNonce(nonce));
+
+  for (int i = 0; i < 2; ++i) {
+    const Result<NonceOutcome> checked = store_->CheckNonce(ClaimFor(nonce), At(milliseconds(1)));
+    ASSERT_OK(checked);
+    EXPECT_EQ(*checked, NonceOutcome::kConsumed) << "check " << i;
+  }
+  EXPECT_EQ(CountRows("nonces", "consumed_at IS NOT NULL"), 0);
+
+  const Result<NonceOutcome> consumed = store_->ConsumeNonce(ClaimFor(nonce), At(milliseconds(2)));
+  ASSERT_OK(consumed);
+  EXPECT_EQ(*consumed, NonceOutcome::kConsumed);
+}
+
+TEST_F(SqliteNonceTest, CheckMatchesConsumeForEveryOutcome) {
+  const NonceRecord used =
+      MakeNonce("check-used", NoncePurpose::kLogin, "user-1", "device-1", At(milliseconds(0)));
+  const NonceRecord expiring = MakeNonce("check-expiring", NoncePurpose::kLogin, "user-1",
+                                         "device-1", At(milliseconds(0)), minutes(2));
+  const NonceRecord never_stored =
+      MakeNonce("check-unknown", NoncePurpose::kLogin, "user-1", "device-1", At(milliseconds(0)));
+  ASSERT_OK(store_->PutNonce(used));
+  ASSERT_OK(store_->PutNonce(expiring));
+  ASSERT_OK(store_->ConsumeNonce(ClaimFor(used), At(milliseconds(1))));
+  NonceClaim other_device = ClaimFor(expiring);
+  other_device.device_id = "device-2";
+
+  const struct {
+    const char* name;
+    NonceClaim claim;
+    TimePoint now;
+    NonceOutcome expected;
+  } cases[] = {
+      {"reused", ClaimFor(used), At(milliseconds(2)), NonceOutcome::kReused},
+      {"expired at expiry", ClaimFor(expiring), expiring.expires_at, NonceOutcome::kExpired},
+      {"valid just before expiry", ClaimFor(expiring), expiring.expires_at - milliseconds(1),
+       NonceOutcome::kConsumed},
+      {"unknown", ClaimFor(never_stored), At(milliseconds(2)), NonceOutcome::kUnknown},
+      {"mismatch", other_device, At(milliseconds(2)), NonceOutcome::kMismatch},
+  };
+  for (const auto& check : cases) {
+    const Result<NonceOutcome> outcome = store_->CheckNonce(check.claim, check.now);
+    ASSERT_OK(outcome);
+    EXPECT_EQ(*outcome, check.expected) << check.name;
+  }
+  // Checking consumed nothing: the expiring nonce is still valid.
+  EXPECT_EQ(CountRows("nonces", "consumed_at IS NOT NULL"), 1);
+}
+
+TEST_F(SqliteNonceTest, CheckRejectsInvalidClaim) {
+  NonceClaim claim;
+  claim.nonce_hash = Bytes(7, 0);
+  claim.user_id = "user-1";
+  claim.device_id = "device-1";
+  const Result<NonceOutcome> outcome = store_->CheckNonce(claim, At(milliseconds(1)));
+  ASSERT_FALSE(outcome.has_value());
+  EXPECT_EQ(outcome.error().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(SqliteNonceTest, PruneRejectsInvalidLimit) {
   for (const std::int64_t limit : {std::int64_t{0}, std::int64_t{-1}, kMaxListLimit + 1}) {
     const Result<std::int64_t> pruned = store_->PruneExpiredNonces(At(minutes(1)), limit);

@@ -24,6 +24,14 @@ Result<NonceOutcome> SqliteStore::ConsumeNonce(const NonceClaim& claim, TimePoin
   return outcome;
 }
 
+Result<NonceOutcome> SqliteStore::CheckNonce(const NonceClaim& claim, TimePoint now) {
+  DEVTRUST_RETURN_IF_ERROR(CheckNonceClaim("claim", claim));
+
+  return Read<NonceOutcome>([&](SqliteConnection& connection) -> Result<NonceOutcome> {
+    return ClassifyNonceStep(connection, claim, now);
+  });
+}
+
 Result<std::int64_t> SqliteStore::PruneExpiredNonces(TimePoint before, std::int64_t max_rows) {
   DEVTRUST_RETURN_IF_ERROR(CheckLimit(max_rows));
 

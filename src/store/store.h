@@ -134,6 +134,12 @@ class Store {
   // returned.
   virtual Result<NonceOutcome> ConsumeNonce(const NonceClaim& claim, TimePoint now) = 0;
 
+  // Returns what ConsumeNonce would return at `now`, from a read that
+  // changes nothing. kConsumed here means that the nonce is valid now, so a
+  // later consumption succeeds unless another request consumes it first or
+  // it expires in between.
+  virtual Result<NonceOutcome> CheckNonce(const NonceClaim& claim, TimePoint now) = 0;
+
   // Deletes at most `max_rows` nonces with expires_at <= before and returns
   // how many were deleted. Call again while it returns max_rows. A deleted
   // nonce presented later is kUnknown, so it is still rejected.
@@ -214,6 +220,16 @@ class Store {
   // challenge is written for a revoked device. A review item may be written
   // for a revoked device.
   virtual Status RecordValidation(const ValidationWrite& write) = 0;
+
+  // Consumes the login nonce `nonce` at write.now, as ConsumeNonce does, and
+  // in the same transaction writes `write` as RecordValidation does, so that
+  // a validation's nonce and its decision commit together. Returns the nonce
+  // outcome. Any outcome other than kConsumed means nothing was written: of
+  // two validations that present one nonce, only one can store its
+  // decision. Errors: those of RecordValidation, which leave the nonce
+  // unconsumed.
+  virtual Result<NonceOutcome> ConsumeNonceAndRecordValidation(const NonceClaim& nonce,
+                                                               const ValidationWrite& write) = 0;
 
   // --- Revocation ---
 

@@ -35,7 +35,7 @@ constexpr std::array<CertificateStage, 4> kCertificateStages = {
 
 ReasonCode ReasonOf(NonceOutcome outcome) {
   switch (outcome) {
-    case NonceOutcome::kConsumed:
+    case NonceOutcome::kValid:
       return ReasonCode::kOk;
     case NonceOutcome::kReused:
       return ReasonCode::kNonceReused;
@@ -223,13 +223,14 @@ class PipelineRun {
   Result<bool> ReplayCheck() {
     const LoginNonceClaim claim{
         .nonce = input_.nonce, .user_id = input_.user_id, .device_id = input_.device_id};
-    Result<NonceOutcome> consumed = ports_.nonces.ConsumeLoginNonce(claim);
-    if (!consumed) {
-      return std::unexpected(std::move(consumed).error());
+    Result<NonceOutcome> state = ports_.nonces.CheckLoginNonce(claim);
+    if (!state) {
+      return std::unexpected(std::move(state).error());
     }
-    if (*consumed != NonceOutcome::kConsumed) {
-      return Fail(ValidationStep::kReplayCheck, ReasonOf(*consumed));
+    if (*state != NonceOutcome::kValid) {
+      return Fail(ValidationStep::kReplayCheck, ReasonOf(*state));
     }
+    outcome_.consume_nonce = true;
     return Pass(ValidationStep::kReplayCheck);
   }
 

@@ -11,7 +11,9 @@
 //                     its serial with the same bytes for this device.
 //   cert_validity     It is within its validity period.
 //   revocation_check  Neither it nor the device is revoked.
-//   replay_check      The login nonce is consumed now, once.
+//   replay_check      The login nonce is unused, unexpired and bound to this
+//                     user and device. The caller consumes it when it stores
+//                     the decision (ValidationOutcome::consume_nonce).
 //   pop_signature     The ML-DSA-65 signature over the login encoding
 //                     (trust/proof.h) verifies with the enrolled key.
 //   fingerprint_match The fingerprint equals the baseline or the last
@@ -163,6 +165,11 @@ struct ValidationOutcome {
   std::optional<std::string> accepted_fingerprint;
   // The serial number of the certificate the login used, once parsed.
   std::string certificate_serial;
+  // True once replay_check passed. The caller must then consume the nonce in
+  // the same transaction that stores the decision, and when another request
+  // consumed it first, run the pipeline again with that nonce outcome, so
+  // that the decision becomes nonce_reused and nothing of this one is kept.
+  bool consume_nonce = false;
   // The time the pipeline ran.
   std::chrono::nanoseconds duration{0};
 };

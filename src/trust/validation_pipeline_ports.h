@@ -24,9 +24,9 @@ namespace devtrust::trust {
 
 // --- Nonce ledger ---
 
-// The outcome of consuming a login nonce.
+// The state of a login nonce.
 enum class NonceOutcome {
-  kConsumed,  // unused, unexpired and bound to this user and device: consumed now
+  kValid,     // unused, unexpired and bound to this user and device
   kReused,    // consumed before: a replay
   kExpired,   // unused but past its lifetime
   kUnknown,   // never issued, or pruned after it expired
@@ -43,10 +43,12 @@ class NonceLedger {
  public:
   virtual ~NonceLedger() = default;
 
-  // Consumes the login nonce atomically: of any number of concurrent claims
-  // of one nonce, from any node, exactly one gets kConsumed. Errors: storage
-  // failures only.
-  virtual Result<NonceOutcome> ConsumeLoginNonce(const LoginNonceClaim& claim) = 0;
+  // Reads the state of the login nonce without consuming it. The caller
+  // consumes a kValid nonce in the transaction that stores the decision,
+  // conditionally, so that of any number of concurrent validations of one
+  // nonce, from any node, exactly one stores a decision that relied on it
+  // (ValidationOutcome::consume_nonce). Errors: storage failures only.
+  virtual Result<NonceOutcome> CheckLoginNonce(const LoginNonceClaim& claim) = 0;
 };
 
 // --- Device directory ---

@@ -19,7 +19,7 @@ namespace {
 
 class MemoryNonceLedger final : public NonceLedger {
  public:
-  Result<NonceOutcome> ConsumeLoginNonce(const LoginNonceClaim& claim) override {
+  Result<NonceOutcome> CheckLoginNonce(const LoginNonceClaim& claim) override {
     claims.push_back({Bytes(claim.nonce.begin(), claim.nonce.end()), std::string(claim.user_id),
                       std::string(claim.device_id)});
     if (error) return std::unexpected(*error);
@@ -31,7 +31,7 @@ class MemoryNonceLedger final : public NonceLedger {
     std::string user_id;
     std::string device_id;
   };
-  NonceOutcome outcome = NonceOutcome::kConsumed;
+  NonceOutcome outcome = NonceOutcome::kValid;
   std::optional<Error> error;
   std::vector<Claim> claims;
 };
@@ -301,6 +301,19 @@ TEST_F(ValidationPipelineTest, TrustedBindsNonceToUserAndDevice) {
   EXPECT_EQ(nonces_.claims[0].nonce, nonce_);
   EXPECT_EQ(nonces_.claims[0].user_id, kUserId);
   EXPECT_EQ(nonces_.claims[0].device_id, kDeviceId);
+}
+
+TEST_F(ValidationPipelineTest, TrustedAsksToConsumeNonce) {
+  const ValidationOutcome outcome = RunOrFail(Input());
+  EXPECT_EQ(outcome.decision.result, TrustResult::kTrusted);
+  EXPECT_TRUE(outcome.consume_nonce);
+}
+
+TEST_F(ValidationPipelineTest, FailureBeforeReplayCheckKeepsNonce) {
+  directory_.devices.clear();
+  const ValidationOutcome outcome = RunOrFail(Input());
+  EXPECT_EQ(outcome.decision.reason, ReasonCode::kDeviceUnknown);
+  EXPECT_FALSE(outcome.consume_nonce);
 }
 
 TEST_F(ValidationPipelineTest, TrustedSessionUsesLoginLabel) {
@@ -713,6 +726,7 @@ TEST_P(NonceOutcomeTest, IsDenied) {
   EXPECT_EQ(outcome.decision.actions.notify_user, GetParam().replay);
   EXPECT_EQ(outcome.steps.back().step, ValidationStep::kReplayCheck);
   EXPECT_TRUE(proofs_.calls.empty());
+  EXPECT_FALSE(outcome.consume_nonce);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -737,6 +751,9 @@ TEST_F(ValidationPipelineTest, BadSignatureIsHardChallenge) {
   ASSERT_TRUE(outcome.challenge.has_value());
   EXPECT_EQ(outcome.challenge->candidate_fingerprint, "");
   EXPECT_FALSE(outcome.session.has_value());
+  // The nonce was presented with a proof, so it is used up whatever the
+  // proof's fate.
+  EXPECT_TRUE(outcome.consume_nonce);
 }
 
 // --- drift ---
