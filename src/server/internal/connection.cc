@@ -42,6 +42,12 @@ bool IsPeerGone(const error_code& error) {
          error == net::error::broken_pipe;
 }
 
+Error HeaderTooLarge(std::size_t max_header_bytes) {
+  return Error(StatusCode::kResourceExhausted, "header_too_large",
+               "the request line and header exceed " + std::to_string(max_header_bytes) +
+                   " bytes");
+}
+
 std::chrono::nanoseconds ElapsedSince(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
                                                               since);
@@ -169,9 +175,19 @@ void HttpsConnection::ReadHeader() {
       beast::bind_front_handler(&HttpsConnection::OnHeader, shared_from_this()));
 }
 
-void HttpsConnection::OnHeader(error_code error, std::size_t /*bytes*/) {
+void HttpsConnection::OnHeader(error_code error, std::size_t bytes) {
   if (error) {
     OnReadError(error);
+    return;
+  }
+
+  // Boost.Beast 1.81 applies header_limit to the part of the header that
+  // each parse step sees, so a header that arrives in several reads can pass
+  // it: 12000 bytes split into 4096 + 7904 passed a limit of 8192. `bytes` is
+  // the whole header, so the limit is checked once more here.
+  if (bytes > core_.options.max_header_bytes) {
+    core_.counters.headers_too_large.fetch_add(1, std::memory_order_relaxed);
+    RejectRequest(HeaderTooLarge(core_.options.max_header_bytes));
     return;
   }
 
@@ -253,9 +269,7 @@ void HttpsConnection::OnReadError(error_code error) {
   }
   if (error == beast::http::error::header_limit) {
     counters.headers_too_large.fetch_add(1, std::memory_order_relaxed);
-    RejectRequest(Error(StatusCode::kResourceExhausted, "header_too_large",
-                        "the request line and header exceed " +
-                            std::to_string(core_.options.max_header_bytes) + " bytes"));
+    RejectRequest(HeaderTooLarge(core_.options.max_header_bytes));
     return;
   }
   if (error == beast::http::error::body_limit) {
