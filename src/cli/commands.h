@@ -16,6 +16,8 @@ void AddDeviceCommand(CLI::App& app);
 void AddReplayLoginsCommand(CLI::App& app);
 // `devtrust serve`.
 void AddServeCommand(CLI::App& app);
+// `devtrust bench validate|register`.
+void AddBenchCommand(CLI::App& app);
 
 // The exit code of the subcommand that ran; 0 until one sets another.
 int ExitCode();

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   devtrust::cli::AddDeviceCommand(app);
   devtrust::cli::AddReplayLoginsCommand(app);
   devtrust::cli::AddServeCommand(app);
+  devtrust::cli::AddBenchCommand(app);
 
   try {
     app.parse(argc, argv);
