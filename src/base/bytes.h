@@ -21,9 +21,7 @@ inline std::string_view AsString(ByteView bytes) {
   return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
-inline Bytes ToBytes(std::string_view text) {
-  return Bytes(text.begin(), text.end());
-}
+inline Bytes ToBytes(std::string_view text) { return Bytes(text.begin(), text.end()); }
 
 }  // namespace devtrust
 

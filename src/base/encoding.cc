@@ -1,9 +1,9 @@
 #include "base/encoding.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cstdint>
-
-#include <fmt/format.h>
 
 namespace devtrust {
 namespace {
@@ -36,8 +36,8 @@ std::string Encode(ByteView bytes, std::string_view alphabet, bool pad) {
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t group = (std::uint32_t{bytes[i]} << 16) |
-                                (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
+    const std::uint32_t group =
+        (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
     out.push_back(alphabet[(group >> 18) & 0x3f]);
     out.push_back(alphabet[(group >> 12) & 0x3f]);
     out.push_back(alphabet[(group >> 6) & 0x3f]);
@@ -50,7 +50,8 @@ std::string Encode(ByteView bytes, std::string_view alphabet, bool pad) {
     out.push_back(alphabet[(group >> 12) & 0x3f]);
     if (pad) out.append("==");
   } else if (rest == 2) {
-    const std::uint32_t group = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8);
+    const std::uint32_t group =
+        (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8);
     out.push_back(alphabet[(group >> 18) & 0x3f]);
     out.push_back(alphabet[(group >> 12) & 0x3f]);
     out.push_back(alphabet[(group >> 6) & 0x3f]);
@@ -63,10 +64,12 @@ std::string Encode(ByteView bytes, std::string_view alphabet, bool pad) {
 Result<Bytes> DecodeUnpadded(std::string_view text, const std::array<std::uint8_t, 256>& table,
                              std::size_t max_decoded_size) {
   if (text.size() % 4 == 1) {
-    return MakeError(StatusCode::kInvalidArgument, "invalid_base64",
-                     fmt::format("base64 text of {} characters has an impossible length", text.size()));
+    return MakeError(
+        StatusCode::kInvalidArgument, "invalid_base64",
+        fmt::format("base64 text of {} characters has an impossible length", text.size()));
   }
-  const std::size_t decoded_size = text.size() / 4 * 3 + (text.size() % 4 == 0 ? 0 : text.size() % 4 - 1);
+  const std::size_t decoded_size =
+      text.size() / 4 * 3 + (text.size() % 4 == 0 ? 0 : text.size() % 4 - 1);
   if (decoded_size > max_decoded_size) {
     return MakeError(StatusCode::kInvalidArgument, "invalid_base64",
                      fmt::format("base64 value decodes to {} bytes, more than the limit of {}",

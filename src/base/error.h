@@ -56,8 +56,7 @@ using Result = std::expected<T, Error>;
 // The result of an operation that produces no value.
 using Status = std::expected<void, Error>;
 
-inline std::unexpected<Error> MakeError(StatusCode code, std::string reason,
-                                        std::string message) {
+inline std::unexpected<Error> MakeError(StatusCode code, std::string reason, std::string message) {
   return std::unexpected(Error(code, std::move(reason), std::move(message)));
 }
 

@@ -80,8 +80,7 @@ int UsageError(std::string_view command, std::string_view message) {
 }
 
 int Failure(std::string_view command, const Error& error) {
-  std::cerr << fmt::format("devtrust bench {}: {}: {}\n", command, error.reason(),
-                           error.message());
+  std::cerr << fmt::format("devtrust bench {}: {}: {}\n", command, error.reason(), error.message());
   return kExitFailure;
 }
 
@@ -107,9 +106,9 @@ int RunBenchCommand(loadgen::Workload workload, const BenchArguments& arguments)
   // run rather than after it.
   std::ofstream out(arguments.out, std::ios::binary | std::ios::trunc);
   if (!out) {
-    return Failure(command, Error(StatusCode::kUnavailable, "file_write_failed",
-                                  "cannot open the results file " + arguments.out +
-                                      " for writing"));
+    return Failure(command,
+                   Error(StatusCode::kUnavailable, "file_write_failed",
+                         "cannot open the results file " + arguments.out + " for writing"));
   }
 
   std::unique_ptr<client::NotificationReceiver> receiver;
@@ -133,8 +132,7 @@ int RunBenchCommand(loadgen::Workload workload, const BenchArguments& arguments)
   options.rate = arguments.rate;
   options.duration_seconds = arguments.duration_seconds;
   options.connections = arguments.connections;
-  options.devices =
-      arguments.devices.value_or(workload == loadgen::Workload::kValidate ? 100 : 64);
+  options.devices = arguments.devices.value_or(workload == loadgen::Workload::kValidate ? 100 : 64);
   options.receiver = receiver.get();
   options.code_timeout = std::chrono::seconds(arguments.code_timeout_seconds);
   options.drain_timeout = std::chrono::seconds(arguments.drain_timeout_seconds);
@@ -168,8 +166,9 @@ void AddWorkloadCommand(CLI::App& bench, loadgen::Workload workload, std::string
       bench.add_subcommand(std::string(loadgen::WorkloadName(workload)), std::string(description));
 
   // The server and the credentials.
-  command->add_option("--server", arguments->server,
-                      "devtrust server URL, such as https://127.0.0.1:8443")
+  command
+      ->add_option("--server", arguments->server,
+                   "devtrust server URL, such as https://127.0.0.1:8443")
       ->required();
   command
       ->add_option("--ca-file", arguments->ca_file,
@@ -192,8 +191,7 @@ void AddWorkloadCommand(CLI::App& bench, loadgen::Workload workload, std::string
                       workload == loadgen::Workload::kValidate
                           ? "Devices to enroll and log in with, round robin (default 100)"
                           : "Device key sets to reuse, round robin (default 64)");
-  command->add_option("--out", arguments->out, "Write the report as JSON to this file")
-      ->required();
+  command->add_option("--out", arguments->out, "Write the report as JSON to this file")->required();
   command
       ->add_option("--drain-timeout", arguments->drain_timeout_seconds,
                    "Seconds after the schedule's end during which waiting requests may still "
@@ -218,9 +216,7 @@ void AddWorkloadCommand(CLI::App& bench, loadgen::Workload workload, std::string
   }
 
   command->footer(std::string(kFooter));
-  command->callback([workload, arguments] {
-    SetExitCode(RunBenchCommand(workload, *arguments));
-  });
+  command->callback([workload, arguments] { SetExitCode(RunBenchCommand(workload, *arguments)); });
 }
 
 }  // namespace

@@ -15,7 +15,8 @@ int ExitCode() { return exit_code; }
 void SetExitCode(int code) { exit_code = code; }
 
 void AddVersionCommand(CLI::App& app) {
-  CLI::App* command = app.add_subcommand("version", "Print the version, git commit, build type and OpenSSL version");
+  CLI::App* command = app.add_subcommand(
+      "version", "Print the version, git commit, build type and OpenSSL version");
   command->callback([] {
     std::cout << "devtrust " << BuildVersion() << "\n"
               << "commit: " << BuildCommit() << "\n"

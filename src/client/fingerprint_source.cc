@@ -62,7 +62,7 @@ std::optional<std::string> DefaultEnvironment(std::string_view name) {
 }
 
 std::string UnamePlatform() {
-  struct utsname names {};
+  struct utsname names{};
   if (::uname(&names) != 0) {
     return "";
   }

@@ -31,8 +31,7 @@ std::vector<std::string> MappedLibraries(const std::string& prefix) {
       continue;
     }
     const std::string name = path.substr(path.find_last_of('/') + 1);
-    if (name.starts_with(prefix) &&
-        std::find(paths.begin(), paths.end(), path) == paths.end()) {
+    if (name.starts_with(prefix) && std::find(paths.begin(), paths.end(), path) == paths.end()) {
       paths.push_back(path);
     }
   }

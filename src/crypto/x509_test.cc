@@ -252,8 +252,8 @@ TEST(CertificateParseTest, PemWithOtherLabelIsRejected) {
 
 TEST(CertificateParseTest, VersionOneIsRejected) {
   const PrivateKey key = GenerateKey(KeyAlgorithm::kEcdsaP256);
-  const Bytes der = RawCertificate(
-      key, [](X509* x509) { X509_set_version(x509, X509_VERSION_1); }, EVP_sha256());
+  const Bytes der =
+      RawCertificate(key, [](X509* x509) { X509_set_version(x509, X509_VERSION_1); }, EVP_sha256());
   Result<Certificate> parsed = Certificate::FromDer(der);
   ASSERT_FALSE(parsed.has_value());
   EXPECT_NE(parsed.error().message().find("version 1"), std::string::npos)
@@ -280,8 +280,8 @@ TEST(CertificateParseTest, ZeroSerialNumberIsRejected) {
 }
 
 TEST(CertificateParseTest, UnsupportedSignatureAlgorithmIsRejected) {
-  const Bytes der = RawCertificate(
-      GenerateKey(KeyAlgorithm::kEcdsaP256), [](X509*) {}, EVP_sha384());
+  const Bytes der =
+      RawCertificate(GenerateKey(KeyAlgorithm::kEcdsaP256), [](X509*) {}, EVP_sha384());
   Result<Certificate> parsed = Certificate::FromDer(der);
   ASSERT_FALSE(parsed.has_value());
   EXPECT_EQ(parsed.error().reason(), "unsupported_signature_algorithm");

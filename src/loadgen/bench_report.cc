@@ -21,9 +21,9 @@ double Milliseconds(std::chrono::nanoseconds value) {
 }
 
 boost::json::object LatencyJson(const LatencySummary& summary) {
-  return boost::json::object{{"count", summary.count},     {"p50", summary.p50_ms},
-                             {"p99", summary.p99_ms},      {"p999", summary.p999_ms},
-                             {"max", summary.max_ms},      {"mean", summary.mean_ms}};
+  return boost::json::object{{"count", summary.count}, {"p50", summary.p50_ms},
+                             {"p99", summary.p99_ms},  {"p999", summary.p999_ms},
+                             {"max", summary.max_ms},  {"mean", summary.mean_ms}};
 }
 
 boost::json::array LoadJson(const std::array<double, 3>& load) {
@@ -139,13 +139,12 @@ boost::json::object ReportToJson(const BenchReport& report) {
       {"duration_s", settings.duration_seconds},
       {"connections", settings.connections},
       {"devices", settings.devices},
-      {"requests",
-       boost::json::object{{"scheduled", report.scheduled},
-                           {"sent", report.sent},
-                           {"completed", report.completed},
-                           {"ok", report.ok},
-                           {"failed", report.failed},
-                           {"unsent", report.unsent}}},
+      {"requests", boost::json::object{{"scheduled", report.scheduled},
+                                       {"sent", report.sent},
+                                       {"completed", report.completed},
+                                       {"ok", report.ok},
+                                       {"failed", report.failed},
+                                       {"unsent", report.unsent}}},
       {"outcomes", std::move(outcomes)},
       {"elapsed_s", report.elapsed_seconds},
       {"achieved_rate", report.achieved_rate},
@@ -153,25 +152,23 @@ boost::json::object ReportToJson(const BenchReport& report) {
       {"http_rate", report.http_rate},
       {"latency_ms", std::move(latency)},
       {"crypto_bound",
-       boost::json::object{{"source", "measured in process with the server's crypto calls"},
-                           {"cores", report.crypto_bound.cores},
-                           {"cpu_ms_per_request", Milliseconds(report.crypto_bound.cpu_per_request)},
-                           {"operations", std::move(operations)},
-                           {"max_rate", report.crypto_bound.max_rate},
-                           {"ratio", report.bound_ratio}}},
+       boost::json::object{
+           {"source", "measured in process with the server's crypto calls"},
+           {"cores", report.crypto_bound.cores},
+           {"cpu_ms_per_request", Milliseconds(report.crypto_bound.cpu_per_request)},
+           {"operations", std::move(operations)},
+           {"max_rate", report.crypto_bound.max_rate},
+           {"ratio", report.bound_ratio}}},
       {"cpu_seconds", std::move(cpu_seconds)},
       {"cpu_ms_per_ok_request", std::move(cpu_per_request)},
-      {"tls",
-       boost::json::object{{"group", environment.tls_group},
-                           {"cipher_suite", environment.tls_cipher_suite},
-                           {"connections_opened", environment.connections_opened}}},
-      {"machine",
-       boost::json::object{{"cpu_model", environment.machine.cpu_model},
-                           {"cores", environment.machine.cores},
-                           {"server_on_this_machine", IsLoopback(settings.server_url)}}},
-      {"load_average",
-       boost::json::object{{"before", LoadJson(environment.load_before)},
-                           {"after", LoadJson(environment.load_after)}}}};
+      {"tls", boost::json::object{{"group", environment.tls_group},
+                                  {"cipher_suite", environment.tls_cipher_suite},
+                                  {"connections_opened", environment.connections_opened}}},
+      {"machine", boost::json::object{{"cpu_model", environment.machine.cpu_model},
+                                      {"cores", environment.machine.cores},
+                                      {"server_on_this_machine", IsLoopback(settings.server_url)}}},
+      {"load_average", boost::json::object{{"before", LoadJson(environment.load_before)},
+                                           {"after", LoadJson(environment.load_after)}}}};
 }
 
 std::string FormatReportSummary(const BenchReport& report) {
@@ -180,11 +177,11 @@ std::string FormatReportSummary(const BenchReport& report) {
   const std::string_view operation = OperationName(settings.workload);
   std::string text;
 
-  text += fmt::format(
-      "devtrust bench {}: {}, {:g}/s offered for {:g} s over {} connections, {} {}\n",
-      WorkloadName(settings.workload), settings.server_url, settings.offered_rate,
-      settings.duration_seconds, settings.connections, settings.devices,
-      settings.workload == Workload::kValidate ? "devices" : "key sets");
+  text +=
+      fmt::format("devtrust bench {}: {}, {:g}/s offered for {:g} s over {} connections, {} {}\n",
+                  WorkloadName(settings.workload), settings.server_url, settings.offered_rate,
+                  settings.duration_seconds, settings.connections, settings.devices,
+                  settings.workload == Workload::kValidate ? "devices" : "key sets");
   text += fmt::format("requests: {} scheduled, {} completed, {} ok, {} failed, {} not sent\n",
                       report.scheduled, report.completed, report.ok, report.failed, report.unsent);
   text += fmt::format("achieved: {:.1f} {}s/s ({:.1f} HTTP requests/s) over {:.2f} s\n",
@@ -192,9 +189,8 @@ std::string FormatReportSummary(const BenchReport& report) {
 
   text += fmt::format("latency ms {:>22}{:>10}{:>10}{:>10}{:>10}\n", "p50", "p99", "p999", "max",
                       "count");
-  text += LatencyRow(fmt::format("{} (scheduled)", settings.workload == Workload::kValidate
-                                                       ? "login"
-                                                       : "enrollment"),
+  text += LatencyRow(fmt::format("{} (scheduled)",
+                                 settings.workload == Workload::kValidate ? "login" : "enrollment"),
                      report.latency);
   text += LatencyRow(WorkloadName(settings.workload), report.operation_latency);
   text += LatencyRow("challenge", report.challenge_latency);
@@ -202,7 +198,8 @@ std::string FormatReportSummary(const BenchReport& report) {
 
   std::vector<std::string> failures;
   for (const auto& [label, count] : report.outcomes) {
-    if (label != "trusted" && label != "pending") failures.push_back(fmt::format("{} {}", label, count));
+    if (label != "trusted" && label != "pending")
+      failures.push_back(fmt::format("{} {}", label, count));
   }
   if (!failures.empty()) text += fmt::format("failures: {}\n", fmt::join(failures, ", "));
 
@@ -227,8 +224,9 @@ std::string FormatReportSummary(const BenchReport& report) {
                       environment.machine.cpu_model, environment.machine.cores,
                       environment.load_before[0], environment.load_after[0]);
   if (IsLoopback(settings.server_url)) {
-    text += "note: the server is on this machine, so it shares the cores with the load "
-            "generator\n";
+    text +=
+        "note: the server is on this machine, so it shares the cores with the load "
+        "generator\n";
   }
   const bool rate_missed = report.achieved_rate < 0.95 * settings.offered_rate;
   if (report.unsent > 0 || rate_missed) {

@@ -4,13 +4,12 @@
 #define DEVTRUST_LOADGEN_BENCH_REPORT_H_
 
 #include <array>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
-
-#include <boost/json/object.hpp>
 
 #include "loadgen/crypto_bound.h"
 #include "loadgen/latency_summary.h"

@@ -28,10 +28,10 @@ OpenLoopRun SampleRun() {
   for (int i = 0; i < 7; ++i) {
     run.records.push_back(Sent(true, "trusted", milliseconds(2 + i), milliseconds(200 * (i + 1))));
   }
-  run.records.push_back(Sent(false, "decision:denied:nonce_expired", milliseconds(30),
-                             milliseconds(1600)));
-  run.records.push_back(Sent(false, "validate:server_timeout", milliseconds(40),
-                             milliseconds(2000)));
+  run.records.push_back(
+      Sent(false, "decision:denied:nonce_expired", milliseconds(30), milliseconds(1600)));
+  run.records.push_back(
+      Sent(false, "validate:server_timeout", milliseconds(40), milliseconds(2000)));
   run.records.emplace_back();
   run.elapsed = milliseconds(2000);
   run.schedule_span = milliseconds(2000);
@@ -180,7 +180,8 @@ TEST(FormatReportSummaryTest, NoWarningWhenRateHeld) {
     run.records.push_back(Sent(true, "trusted", milliseconds(2), milliseconds(200 * (i + 1))));
   }
   run.elapsed = milliseconds(2000);
-  const std::string summary = FormatReportSummary(BuildReport(Settings(), Environment(), Bound(), run));
+  const std::string summary =
+      FormatReportSummary(BuildReport(Settings(), Environment(), Bound(), run));
   EXPECT_EQ(summary.find("warning"), std::string::npos) << summary;
   EXPECT_EQ(summary.find("failures"), std::string::npos) << summary;
 }

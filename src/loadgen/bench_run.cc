@@ -37,9 +37,10 @@ std::unexpected<Error> Invalid(std::string message) {
 Status CheckOptions(const BenchOptions& options) {
   if (options.api_key == nullptr) return Invalid("the API key is missing");
   if (!(options.rate > 0 && options.rate <= kMaxRate)) {
-    return Invalid(fmt::format("--rate {} is out of range; give 0 < rate <= {:g} requests per "
-                               "second",
-                               options.rate, kMaxRate));
+    return Invalid(
+        fmt::format("--rate {} is out of range; give 0 < rate <= {:g} requests per "
+                    "second",
+                    options.rate, kMaxRate));
   }
   if (!(options.duration_seconds > 0 && options.duration_seconds <= kMaxDurationSeconds)) {
     return Invalid(fmt::format("--duration {} is out of range; give 0 < duration <= {:g} seconds",
@@ -50,11 +51,10 @@ Status CheckOptions(const BenchOptions& options) {
                                kMaxConnections));
   }
   if (options.devices == 0 || options.devices > kMaxDevices) {
-    return Invalid(
-        fmt::format("--devices {} is out of range 1..{}", options.devices, kMaxDevices));
+    return Invalid(fmt::format("--devices {} is out of range 1..{}", options.devices, kMaxDevices));
   }
-  if (ScheduledRequestCount(options.rate, std::chrono::duration<double>(options.duration_seconds)) ==
-      0) {
+  if (ScheduledRequestCount(options.rate,
+                            std::chrono::duration<double>(options.duration_seconds)) == 0) {
     return Invalid("--rate times --duration schedules no request; raise either");
   }
   if (options.workload == Workload::kValidate && options.receiver == nullptr) {
@@ -92,9 +92,9 @@ Result<std::vector<std::unique_ptr<client::DeviceTrustClient>>> Connect(
 }
 
 std::string Rfc3339Now() {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                     fmt::gmtime(std::chrono::system_clock::to_time_t(
-                         std::chrono::system_clock::now())));
+  return fmt::format(
+      "{:%Y-%m-%dT%H:%M:%SZ}",
+      fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
 }
 
 }  // namespace
@@ -131,8 +131,8 @@ Result<BenchReport> RunBench(const BenchOptions& options) {
   std::vector<client::DeviceKeys> key_pool;
   std::vector<std::unique_ptr<LoadSession>> sessions;
   if (options.workload == Workload::kValidate) {
-    Say(options, fmt::format("enrolling {} devices (users {}0..{})", options.devices,
-                             *user_prefix, options.devices - 1));
+    Say(options, fmt::format("enrolling {} devices (users {}0..{})", options.devices, *user_prefix,
+                             options.devices - 1));
     Result<std::vector<EnrolledDevice>> enrolled =
         EnrollDevices(client_pointers, {.devices = options.devices,
                                         .user_prefix = *user_prefix,

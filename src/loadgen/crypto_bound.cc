@@ -73,16 +73,14 @@ Result<std::vector<NamedOperation>> ValidateOperations() {
   if (!x25519) return std::unexpected(x25519.error());
   Result<Bytes> message = crypto::RandomBytes(kLoginProofSize);
   if (!message) return std::unexpected(message.error());
-  Result<Bytes> signature =
-      crypto::Sign(*ml_dsa, *message, {.context = trust::kLoginProofContext});
+  Result<Bytes> signature = crypto::Sign(*ml_dsa, *message, {.context = trust::kLoginProofContext});
   if (!signature) return std::unexpected(signature.error());
 
   std::vector<NamedOperation> operations;
-  operations.push_back(
-      {"ML-DSA-65 verify (login proof)",
-       [key = ml_dsa->GetPublicKey(), message = *message, signature = *signature] {
-         return crypto::Verify(key, message, signature, trust::kLoginProofContext);
-       }});
+  operations.push_back({"ML-DSA-65 verify (login proof)",
+                        [key = ml_dsa->GetPublicKey(), message = *message, signature = *signature] {
+                          return crypto::Verify(key, message, signature, trust::kLoginProofContext);
+                        }});
   operations.push_back({"ML-KEM-768 + X25519 session key (encapsulation, X25519, HKDF)",
                         [ml_kem_key = ml_kem->GetPublicKey(), x25519_key = x25519->GetPublicKey()] {
                           Result<crypto::ServerSession> session = crypto::EstablishHybridSession(
@@ -118,25 +116,22 @@ Result<std::vector<NamedOperation>> RegisterOperations() {
   if (!certificate_body) return std::unexpected(certificate_body.error());
 
   std::vector<NamedOperation> operations;
-  operations.push_back({"ML-DSA-65 verify (registration proof)",
-                        [key = device_ml_dsa->GetPublicKey(), proof = *proof,
-                         signature = *ml_dsa_signature] {
-                          return crypto::Verify(key, proof, signature,
-                                                trust::kRegistrationProofContext);
-                        }});
+  operations.push_back(
+      {"ML-DSA-65 verify (registration proof)",
+       [key = device_ml_dsa->GetPublicKey(), proof = *proof, signature = *ml_dsa_signature] {
+         return crypto::Verify(key, proof, signature, trust::kRegistrationProofContext);
+       }});
   operations.push_back(
       {"ECDSA P-256 verify (registration proof)",
        [key = device_ecdsa->GetPublicKey(), proof = *proof, signature = *ecdsa_signature] {
          return crypto::Verify(key, proof, signature);
        }});
-  operations.push_back({"ML-DSA-65 sign (device certificate)",
-                        [key = *ca_ml_dsa, body = *certificate_body] {
-                          return AsStatus(crypto::Sign(key, body));
-                        }});
-  operations.push_back({"ECDSA P-256 sign (twin certificate)",
-                        [key = *ca_ecdsa, body = *certificate_body] {
-                          return AsStatus(crypto::Sign(key, body));
-                        }});
+  operations.push_back(
+      {"ML-DSA-65 sign (device certificate)",
+       [key = *ca_ml_dsa, body = *certificate_body] { return AsStatus(crypto::Sign(key, body)); }});
+  operations.push_back(
+      {"ECDSA P-256 sign (twin certificate)",
+       [key = *ca_ecdsa, body = *certificate_body] { return AsStatus(crypto::Sign(key, body)); }});
   return operations;
 }
 

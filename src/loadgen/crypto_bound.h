@@ -57,9 +57,9 @@ struct CryptoBound {
 // login, and TLS handshakes are not counted because connections are kept
 // alive. Each operation runs in `batches` batches of at least
 // `min_batch_time` CPU time each. Errors: those of the crypto library.
-Result<CryptoBound> MeasureCryptoBound(Workload workload, unsigned cores, int batches = 5,
-                                       std::chrono::milliseconds min_batch_time =
-                                           std::chrono::milliseconds(100));
+Result<CryptoBound> MeasureCryptoBound(
+    Workload workload, unsigned cores, int batches = 5,
+    std::chrono::milliseconds min_batch_time = std::chrono::milliseconds(100));
 
 }  // namespace devtrust::loadgen
 

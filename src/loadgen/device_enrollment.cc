@@ -41,8 +41,7 @@ void EnrollShare(client::DeviceTrustClient& client, std::size_t first, std::size
                  const EnrollmentOptions& options, std::vector<std::optional<EnrolledDevice>>& out,
                  FirstError& failure) {
   std::vector<PendingDevice> pending;
-  for (std::size_t index = first; index < options.devices && !failure.IsSet();
-       index += stride) {
+  for (std::size_t index = first; index < options.devices && !failure.IsSet(); index += stride) {
     Result<client::DeviceKeys> keys = client::GenerateDeviceKeys();
     if (!keys) return failure.Set(keys.error());
     const std::string user_id = options.user_prefix + std::to_string(index);
@@ -65,7 +64,8 @@ void EnrollShare(client::DeviceTrustClient& client, std::size_t first, std::size
         options.receiver->TakeCode(device.challenge_id, options.code_timeout);
     if (!code) return failure.Set(code.error());
     const std::string& device_id = out[device.index]->device_id;
-    Result<client::DeviceRecord> record = client.VerifyDevice(device_id, device.challenge_id, *code);
+    Result<client::DeviceRecord> record =
+        client.VerifyDevice(device_id, device.challenge_id, *code);
     if (!record) return failure.Set(record.error());
     if (record->status != "trusted") {
       return failure.Set(Error(StatusCode::kInternal, "device_not_trusted",
@@ -90,7 +90,8 @@ Result<std::vector<EnrolledDevice>> EnrollDevices(
   std::vector<std::thread> threads;
   const std::size_t stride = std::min(clients.size(), std::max<std::size_t>(options.devices, 1));
   for (std::size_t t = 0; t < stride; ++t) {
-    threads.emplace_back([&, t] { EnrollShare(*clients[t], t, stride, options, enrolled, failure); });
+    threads.emplace_back(
+        [&, t] { EnrollShare(*clients[t], t, stride, options, enrolled, failure); });
   }
   for (std::thread& thread : threads) thread.join();
   if (std::optional<Error> error = failure.Take(); error.has_value()) {

@@ -97,8 +97,8 @@ void ReportProgress(const OpenLoopSchedule& schedule, const OpenLoopOptions& opt
 
     ProgressSnapshot snapshot;
     snapshot.elapsed = now - schedule.start();
-    const double due = std::chrono::duration<double>(now - schedule.start()).count() *
-                       schedule.rate();
+    const double due =
+        std::chrono::duration<double>(now - schedule.start()).count() * schedule.rate();
     snapshot.due = std::min(schedule.count(), static_cast<std::size_t>(due) + 1);
     snapshot.completed = state.completed.load();
     snapshot.failed = state.failed.load();

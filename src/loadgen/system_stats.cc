@@ -61,8 +61,7 @@ std::chrono::nanoseconds OwnCpuTime() {
   return FromTimeval(usage.ru_utime) + FromTimeval(usage.ru_stime);
 }
 
-Result<std::chrono::nanoseconds> ParseProcessCpuTime(std::string_view stat,
-                                                     long ticks_per_second) {
+Result<std::chrono::nanoseconds> ParseProcessCpuTime(std::string_view stat, long ticks_per_second) {
   if (ticks_per_second <= 0) return StatInvalid("came with a clock tick rate of 0");
   // The command name (field 2) is in parentheses and may contain anything,
   // so fields are counted from the last ')'.

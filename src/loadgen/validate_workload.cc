@@ -13,7 +13,8 @@ RequestOutcome ValidateSession::Execute(std::size_t index) {
   RequestOutcome outcome;
 
   const Clock::time_point challenge_sent = Clock::now();
-  Result<client::Challenge> challenge = client_.CreateLoginChallenge(device.user_id, device.device_id);
+  Result<client::Challenge> challenge =
+      client_.CreateLoginChallenge(device.user_id, device.device_id);
   outcome.challenge_latency = Clock::now() - challenge_sent;
   ++outcome.http_requests;
   if (!challenge) {

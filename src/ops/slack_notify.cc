@@ -256,7 +256,7 @@ Result<crypto::SecretBytes> ReadWebhookUrlFile(const std::filesystem::path& path
 
   // Check the opened file itself, so a swap of the path after the check
   // cannot pass.
-  struct stat info {};
+  struct stat info{};
   if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
     return MakeError(StatusCode::kInvalidArgument, "webhook_url_file_invalid",
                      fmt::format("the webhook URL file {} is not a regular file", path.string()));

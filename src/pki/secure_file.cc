@@ -99,7 +99,7 @@ Result<std::pair<std::unique_ptr<FileDescriptor>, struct stat>> OpenForReading(
   }
   // fstat on the open descriptor, so the checks apply to the file that is
   // read even if the path is swapped in between.
-  struct stat status {};
+  struct stat status{};
   if (::fstat(fd->get(), &status) != 0) {
     return ReadFailed(path, "inspecting", errno);
   }

@@ -49,7 +49,7 @@ class ScratchDirectory {
 
 // The permission bits of `path`, such as 0600.
 inline unsigned FileMode(const std::filesystem::path& path) {
-  struct stat status {};
+  struct stat status{};
   if (::stat(path.c_str(), &status) != 0) {
     return 0xffff;
   }

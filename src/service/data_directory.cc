@@ -94,7 +94,7 @@ std::filesystem::path DataDirectory::Resolve(const std::filesystem::path& path) 
 
 Status DataDirectory::Prepare() const {
   if (Status created = pki::CreatePrivateDirectory(root_); !created) return created;
-  struct stat status {};
+  struct stat status{};
   if (::stat(root_.c_str(), &status) != 0 || !S_ISDIR(status.st_mode)) {
     return MakeError(StatusCode::kFailedPrecondition, "file_write_failed",
                      root_.string() + " is not a directory; choose another --data-dir");

@@ -48,8 +48,7 @@ TEST_F(NoncePrunerTest, DeletesExpiredInBatches) {
 TEST_F(NoncePrunerTest, KeepsValidNonces) {
   const Bytes expired = PutNonce(1, now_ - std::chrono::seconds(1));
   const Bytes valid = PutNonce(2, now_ + std::chrono::minutes(1));
-  NoncePruner pruner(
-      *store_, std::chrono::minutes(1), 100, [this] { return now_; }, logger_);
+  NoncePruner pruner(*store_, std::chrono::minutes(1), 100, [this] { return now_; }, logger_);
 
   ASSERT_EQ(pruner.PruneOnce().value_or(-1), 1);
 
@@ -59,8 +58,7 @@ TEST_F(NoncePrunerTest, KeepsValidNonces) {
 }
 
 TEST_F(NoncePrunerTest, StartAndStopAreSafe) {
-  NoncePruner pruner(
-      *store_, std::chrono::milliseconds(10), 100, [this] { return now_; }, logger_);
+  NoncePruner pruner(*store_, std::chrono::milliseconds(10), 100, [this] { return now_; }, logger_);
 
   pruner.Start();
   pruner.Stop();

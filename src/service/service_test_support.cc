@@ -51,7 +51,7 @@ TempDirectory::~TempDirectory() {
 }
 
 unsigned FileMode(const std::filesystem::path& path) {
-  struct stat status {};
+  struct stat status{};
   if (::stat(path.c_str(), &status) != 0) return 0xffff;
   return static_cast<unsigned>(status.st_mode & 07777);
 }

@@ -61,8 +61,7 @@ trust::NonceOutcome ToTrustNonceOutcome(store::NonceOutcome outcome) {
   return trust::NonceOutcome::kUnknown;
 }
 
-Result<trust::NonceOutcome> StoreNonceLedger::CheckLoginNonce(
-    const trust::LoginNonceClaim& claim) {
+Result<trust::NonceOutcome> StoreNonceLedger::CheckLoginNonce(const trust::LoginNonceClaim& claim) {
   Result<store::NonceOutcome> outcome = store_.CheckNonce(
       StoredLoginNonceClaim(claim.nonce, claim.user_id, claim.device_id), clock_());
   if (!outcome) return std::unexpected(std::move(outcome).error());

@@ -8,7 +8,6 @@
 #include <string_view>
 
 #include "base/bytes.h"
-
 #include "store/store.h"
 #include "trust/validation_pipeline_ports.h"
 

@@ -77,8 +77,7 @@ struct DecisionAttempt {
 
 Result<DecisionAttempt> DecideAndRecord(const ServiceContext& context,
                                         const trust::ValidationPipeline& pipeline,
-                                        DeviceKeyCache& key_cache,
-                                        const ValidationRequest& request,
+                                        DeviceKeyCache& key_cache, const ValidationRequest& request,
                                         const RequestFacts& facts, trust::NonceLedger& nonces) {
   FlowRecorder recorder(context, telemetry::Flow::kValidation, facts.trace_id);
   recorder.SetUserId(request.user_id);

@@ -267,9 +267,9 @@ class NonceRaceStore final : public store::Store {
   Status RecordValidation(const store::ValidationWrite& write) override {
     return inner_.RecordValidation(write);
   }
-  Result<store::RevocationOutcome> RevokeDevice(std::string_view device_id,
-                                                std::string_view reason, store::TimePoint now,
-                                                std::span<const store::OutboxEvent> events) override {
+  Result<store::RevocationOutcome> RevokeDevice(
+      std::string_view device_id, std::string_view reason, store::TimePoint now,
+      std::span<const store::OutboxEvent> events) override {
     return inner_.RevokeDevice(device_id, reason, now, events);
   }
   Status ResolveReviewItem(std::string_view review_id, std::string_view resolution,
@@ -326,8 +326,7 @@ TEST_F(ValidationServiceTest, NonceLostBeforeWriteIsDecidedAsReplay) {
   const ValidationService validations(context, *pipeline_, *key_cache_);
   const RequestFacts facts = Facts();
 
-  Result<ValidationResponse> response =
-      validations.Validate(SignedLogin(WindowsChrome()), facts);
+  Result<ValidationResponse> response = validations.Validate(SignedLogin(WindowsChrome()), facts);
 
   ASSERT_TRUE(response.has_value()) << response.error().ToString();
   EXPECT_EQ(racing.races(), 1);
@@ -343,9 +342,9 @@ TEST_F(ValidationServiceTest, NonceLostBeforeWriteIsDecidedAsReplay) {
   for (const boost::json::object& line : TraceLines(facts.trace_id)) {
     steps.emplace_back(line.at("flow_step").as_string());
   }
-  EXPECT_EQ(steps, (std::vector<std::string>{"token_check", "cert_parse", "cert_chain",
-                                             "cert_validity", "revocation_check", "replay_check",
-                                             "decision"}));
+  EXPECT_EQ(steps,
+            (std::vector<std::string>{"token_check", "cert_parse", "cert_chain", "cert_validity",
+                                      "revocation_check", "replay_check", "decision"}));
   const std::vector<store::OutboxEvent> decisions = Outbox("trust_event");
   ASSERT_FALSE(decisions.empty());
   EXPECT_NE(decisions.back().payload.find("\"reason\":\"nonce_reused\""), std::string::npos);

@@ -8,8 +8,8 @@
 #include <string>
 #include <utility>
 
-#include "store/sqlite_error.h"
 #include "base/status_macros.h"
+#include "store/sqlite_error.h"
 
 namespace devtrust::store {
 

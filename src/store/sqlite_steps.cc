@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "base/status_macros.h"
 #include "store/sqlite_rows.h"
 #include "store/unix_millis.h"
-#include "base/status_macros.h"
 
 namespace devtrust::store {
 

@@ -10,8 +10,8 @@
 #include <cstring>
 #include <utility>
 
-#include "store/sqlite_migrations.h"
 #include "base/status_macros.h"
+#include "store/sqlite_migrations.h"
 
 namespace devtrust::store {
 namespace {

@@ -465,8 +465,8 @@ TEST_F(SqliteChallengeTest, FailedDecisionLeavesNonceUnused) {
 }
 
 TEST_F(SqliteChallengeTest, RegistrationNonceCannotRecordValidation) {
-  const NonceRecord registration = test_util::MakeNonce(
-      "register-nonce", NoncePurpose::kRegister, "user-1", "", At(minutes(1)));
+  const NonceRecord registration =
+      test_util::MakeNonce("register-nonce", NoncePurpose::kRegister, "user-1", "", At(minutes(1)));
   ASSERT_OK(store_->PutNonce(registration));
   ValidationWrite write;
   write.now = At(minutes(2));

@@ -1,11 +1,11 @@
 // SqliteStore: verification challenges and validation outcomes.
 #include <fmt/format.h>
 
+#include "base/status_macros.h"
 #include "store/record_checks.h"
 #include "store/sqlite_rows.h"
 #include "store/sqlite_steps.h"
 #include "store/sqlite_store.h"
-#include "base/status_macros.h"
 
 namespace devtrust::store {
 namespace {
@@ -86,8 +86,7 @@ std::unexpected<Error> DeviceRevoked(std::string_view device_id) {
 // Writes the parts of a validation that are set, as RecordValidation
 // describes, inside the caller's transaction.
 Status WriteValidationStep(SqliteConnection& connection, const ValidationWrite& write) {
-  const bool changes_device =
-      write.accepted_fingerprint.has_value() || write.challenge.has_value();
+  const bool changes_device = write.accepted_fingerprint.has_value() || write.challenge.has_value();
   const bool needs_device = changes_device || write.review_item.has_value();
 
   if (needs_device) {

@@ -17,8 +17,8 @@ using std::chrono::milliseconds;
 using std::chrono::minutes;
 using test_util::At;
 using test_util::ClaimFor;
-using test_util::MakeNonce;
 using test_util::MakeEvent;
+using test_util::MakeNonce;
 using test_util::MakeRegistration;
 using test_util::OpenOrFail;
 using test_util::QueryInt;
@@ -100,9 +100,9 @@ TEST_F(SqliteConcurrencyTest, OneDecisionPerNonce) {
   RegisterOrFail(*first_, "device-1", "user-1", At(milliseconds(0)));
   constexpr int kRounds = 20;
   for (int round = 0; round < kRounds; ++round) {
-    const NonceRecord nonce = MakeNonce("decision-race-" + std::to_string(round),
-                                        NoncePurpose::kLogin, "user-1", "device-1",
-                                        At(milliseconds(0)));
+    const NonceRecord nonce =
+        MakeNonce("decision-race-" + std::to_string(round), NoncePurpose::kLogin, "user-1",
+                  "device-1", At(milliseconds(0)));
     ASSERT_OK(first_->PutNonce(nonce));
     const Result<NonceOutcome> checked = second_->CheckNonce(ClaimFor(nonce), At(milliseconds(1)));
     ASSERT_OK(checked);
@@ -115,8 +115,8 @@ TEST_F(SqliteConcurrencyTest, OneDecisionPerNonce) {
       ValidationWrite write;
       write.device_id = "device-1";
       write.now = At(milliseconds(1));
-      write.events.push_back(MakeEvent("trust_event", "decision-" + std::to_string(round),
-                                       At(milliseconds(1))));
+      write.events.push_back(
+          MakeEvent("trust_event", "decision-" + std::to_string(round), At(milliseconds(1))));
       const Result<NonceOutcome> outcome =
           StoreFor(i).ConsumeNonceAndRecordValidation(ClaimFor(nonce), write);
       if (!outcome.has_value()) {

@@ -1,11 +1,11 @@
 // SqliteStore: registration, devices, certificates and revocation.
 #include <fmt/format.h>
 
+#include "base/status_macros.h"
 #include "store/record_checks.h"
 #include "store/sqlite_rows.h"
 #include "store/sqlite_steps.h"
 #include "store/sqlite_store.h"
-#include "base/status_macros.h"
 
 namespace devtrust::store {
 

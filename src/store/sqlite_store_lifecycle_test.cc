@@ -20,7 +20,7 @@ using test_util::TempDir;
 using test_util::TestOptions;
 
 mode_t PermissionBits(const std::string& path) {
-  struct stat info {};
+  struct stat info{};
   if (::stat(path.c_str(), &info) != 0) {
     ADD_FAILURE() << "stat failed for " << path;
     return 0;
@@ -62,7 +62,9 @@ TEST(SqliteStoreFiles, CreatedWithOwnerOnlyMode) {
 TEST(SqliteStoreFiles, ExistingFileKeepsItsMode) {
   TempDir dir;
   const std::string path = dir.File("existing.db");
-  { std::ofstream create(path); }
+  {
+    std::ofstream create(path);
+  }
   ASSERT_EQ(::chmod(path.c_str(), 0640), 0);
 
   std::unique_ptr<SqliteStore> store = OpenOrFail(TestOptions(path));

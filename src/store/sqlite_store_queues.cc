@@ -3,10 +3,10 @@
 
 #include <limits>
 
+#include "base/status_macros.h"
 #include "store/record_checks.h"
 #include "store/sqlite_rows.h"
 #include "store/sqlite_store.h"
-#include "base/status_macros.h"
 
 namespace devtrust::store {
 namespace {

@@ -235,7 +235,7 @@ TEST(LogOutput, OpenFileCreatesMode0640) {
 
   const mode_t umask_value = umask(0);
   umask(umask_value);
-  struct stat status {};
+  struct stat status{};
   ASSERT_EQ(stat(path.c_str(), &status), 0);
   EXPECT_EQ(status.st_mode & 0777, 0640 & ~umask_value);
 }

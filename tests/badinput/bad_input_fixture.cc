@@ -38,8 +38,8 @@ void BadInputTest::TearDown() {
 client::HttpResponse BadInputTest::Send(std::string_view method, std::string_view target,
                                         std::string_view body, const crypto::SecretBytes* key) {
   Result<client::HttpResponse> response = https_->Send(method, target, AsBytes(body), key);
-  EXPECT_TRUE(response.has_value()) << method << " " << target << ": "
-                                    << response.error().ToString();
+  EXPECT_TRUE(response.has_value())
+      << method << " " << target << ": " << response.error().ToString();
   return response.value_or(client::HttpResponse{});
 }
 
@@ -114,9 +114,9 @@ Bytes BadInputTest::OpenSslPublicKey(const std::vector<std::string>& genpkey_arg
   EXPECT_TRUE(generated.has_value() && generated->exit_code == 0)
       << "openssl genpkey failed: " << (generated ? generated->stderr_text : "");
 
-  const std::vector<std::string> extract = {DEVTRUST_OPENSSL_BIN,    "pkey",   "-in",
-                                            private_key.string(),    "-pubout", "-outform",
-                                            "DER",                   "-out",    public_key.string()};
+  const std::vector<std::string> extract = {
+      DEVTRUST_OPENSSL_BIN, "pkey", "-in",  private_key.string(), "-pubout",
+      "-outform",           "DER",  "-out", public_key.string()};
   Result<ops::SubprocessResult> extracted = ops::RunSubprocess(extract);
   EXPECT_TRUE(extracted.has_value() && extracted->exit_code == 0)
       << "openssl pkey failed: " << (extracted ? extracted->stderr_text : "");

@@ -41,8 +41,8 @@ class BadInputTest : public ::testing::Test {
 
   // Sends a request with the relying party key (or `key` when given). Adds a
   // test failure and returns status 0 when no response arrives.
-  client::HttpResponse Send(std::string_view method, std::string_view target,
-                            std::string_view body, const crypto::SecretBytes* key);
+  client::HttpResponse Send(std::string_view method, std::string_view target, std::string_view body,
+                            const crypto::SecretBytes* key);
   client::HttpResponse Post(std::string_view target, std::string_view body);
   client::HttpResponse Get(std::string_view target);
 

@@ -57,8 +57,8 @@ Result<EnrolledDevice> EnrollTrustedDevice(client::DeviceTrustClient& client,
   if (!registered) return std::unexpected(std::move(registered).error());
   const client::Registration& registration = registered->registration;
 
-  Result<crypto::SecretBytes> code = receiver.TakeCode(registration.verification.challenge_id,
-                                                       std::chrono::milliseconds(15'000));
+  Result<crypto::SecretBytes> code =
+      receiver.TakeCode(registration.verification.challenge_id, std::chrono::milliseconds(15'000));
   if (!code) return std::unexpected(std::move(code).error());
   Result<client::DeviceRecord> verified =
       client.VerifyDevice(registration.device_id, registration.verification.challenge_id, *code);

@@ -29,8 +29,12 @@ struct RawCase {
 
 class HttpTransportTest : public BadInputTest {
  protected:
-  std::string Bearer() const { return "Authorization: Bearer " + harness_->relying_party_key() + "\r\n"; }
-  std::string AdminBearer() const { return "Authorization: Bearer " + harness_->admin_key() + "\r\n"; }
+  std::string Bearer() const {
+    return "Authorization: Bearer " + harness_->relying_party_key() + "\r\n";
+  }
+  std::string AdminBearer() const {
+    return "Authorization: Bearer " + harness_->admin_key() + "\r\n";
+  }
 
   // Writes each request on a new connection and checks the answer.
   void ExpectAnswers(const std::vector<RawCase>& cases) {
@@ -64,7 +68,8 @@ TEST_F(HttpTransportTest, BrokenFramingIsRejectedAndClosed) {
                            "Content-Type: application/json\r\n";
   const std::string many_headers = [] {
     std::string headers;
-    for (int i = 0; i < 200; ++i) headers += "X-Filler-" + std::to_string(i) + ": " + Repeated(40, 'f') + "\r\n";
+    for (int i = 0; i < 200; ++i)
+      headers += "X-Filler-" + std::to_string(i) + ": " + Repeated(40, 'f') + "\r\n";
     return headers;
   }();
 
@@ -75,8 +80,7 @@ TEST_F(HttpTransportTest, BrokenFramingIsRejectedAndClosed) {
       {"Content-Length far over the limit", post + "Content-Length: 1099511627776\r\n\r\n", 413,
        "body_too_large", true},
       {"chunked body over the limit",
-       post + "Transfer-Encoding: chunked\r\n\r\n" + Chunked(9, 8192), 413, "body_too_large",
-       true},
+       post + "Transfer-Encoding: chunked\r\n\r\n" + Chunked(9, 8192), 413, "body_too_large", true},
       {"one chunk over the limit", post + "Transfer-Encoding: chunked\r\n\r\n10001\r\n", 413,
        "body_too_large", true},
       // Framing that cannot be trusted (RFC 9112 sections 6 and 7).
@@ -93,28 +97,31 @@ TEST_F(HttpTransportTest, BrokenFramingIsRejectedAndClosed) {
        "invalid_request", true},
       // Headers.
       // The limit covers the request line and every header field together.
-      {"header of exactly 8 KiB", "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " +
-       Repeated(8141, 'p') + "\r\n\r\n", 200, ""},
-      {"header of 8 KiB and one byte", "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " +
-       Repeated(8142, 'p') + "\r\n\r\n", 431, "header_too_large", true},
+      {"header of exactly 8 KiB",
+       "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + Repeated(8141, 'p') + "\r\n\r\n",
+       200, ""},
+      {"header of 8 KiB and one byte",
+       "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + Repeated(8142, 'p') + "\r\n\r\n",
+       431, "header_too_large", true},
       {"header field over 8 KiB",
        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + Repeated(8192, 'b') + "\r\n\r\n",
        431, "header_too_large", true},
       {"request line over 8 KiB",
        "GET /v1/devices/dev_" + Repeated(8200, 'a') + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 431,
        "header_too_large", true},
-      {"200 headers over 8 KiB", "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n" + many_headers + "\r\n",
-       431, "header_too_large", true},
-      {"header without a colon", "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nNoColon\r\n\r\n",
-       400, "invalid_request", true},
+      {"200 headers over 8 KiB",
+       "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n" + many_headers + "\r\n", 431,
+       "header_too_large", true},
+      {"header without a colon", "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nNoColon\r\n\r\n", 400,
+       "invalid_request", true},
       {"space in a header name", "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Name: x\r\n\r\n",
        400, "invalid_request", true},
       {"NUL in a header value",
-       "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Nul: a" + std::string(1, '\0') + "b\r\n\r\n", 400,
-       "invalid_request", true},
+       "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Nul: a" + std::string(1, '\0') + "b\r\n\r\n",
+       400, "invalid_request", true},
       {"HTTP/1.1 without Host", "GET /healthz HTTP/1.1\r\n\r\n", 400, "invalid_request", true},
-      {"Expect other than 100-continue",
-       post + "Expect: 200-ok\r\nContent-Length: 2\r\n\r\n{}", 400, "invalid_request", true},
+      {"Expect other than 100-continue", post + "Expect: 200-ok\r\nContent-Length: 2\r\n\r\n{}",
+       400, "invalid_request", true},
       // Request lines.
       {"HTTP/2.0 request line", "GET /healthz HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n", 400,
        "invalid_request", true},
@@ -139,7 +146,9 @@ TEST_F(HttpTransportTest, BrokenFramingIsRejectedAndClosed) {
 
 TEST_F(HttpTransportTest, WrongMethodsAndPathsGetStableCodes) {
   const std::string host = " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-  const auto get = [&](const std::string& target) { return "GET " + target + host + Bearer() + "\r\n"; };
+  const auto get = [&](const std::string& target) {
+    return "GET " + target + host + Bearer() + "\r\n";
+  };
   const auto admin_get = [&](const std::string& target) {
     return "GET " + target + host + AdminBearer() + "\r\n";
   };
@@ -187,7 +196,8 @@ TEST_F(HttpTransportTest, WrongMethodsAndPathsGetStableCodes) {
       {"review id traversal", request("POST", "/v1/review/rev_..%2f..%2f/resolve"), 403,
        "permission_denied"},
       {"admin: review id traversal",
-       "POST /v1/review/rev_..%2f..%2f/resolve" + host + AdminBearer() + "Content-Length: 0\r\n\r\n",
+       "POST /v1/review/rev_..%2f..%2f/resolve" + host + AdminBearer() +
+           "Content-Length: 0\r\n\r\n",
        404, "review_item_not_found"},
       // Query strings.
       {"invalid percent-encoding", admin_get("/v1/review?status=%zz"), 400, "invalid_query"},

@@ -128,15 +128,15 @@ TEST_F(RegistrationBodyTest, AlteredRegistrationsAreRejected) {
 
   // Keys of other algorithms and sizes: devtrust's own generator where it
   // supports the algorithm, the OpenSSL 3.5 command line for the rest.
-  Result<crypto::PrivateKey> ml_dsa_87 = crypto::PrivateKey::Generate(crypto::KeyAlgorithm::kMlDsa87);
+  Result<crypto::PrivateKey> ml_dsa_87 =
+      crypto::PrivateKey::Generate(crypto::KeyAlgorithm::kMlDsa87);
   ASSERT_TRUE(ml_dsa_87.has_value());
   Result<crypto::PrivateKey> ml_kem_1024 =
       crypto::PrivateKey::Generate(crypto::KeyAlgorithm::kMlKem1024);
   ASSERT_TRUE(ml_kem_1024.has_value());
   const Bytes ml_dsa_44 = OpenSslPublicKey({"-algorithm", "ML-DSA-44"});
   const Bytes ml_kem_512 = OpenSslPublicKey({"-algorithm", "ML-KEM-512"});
-  const Bytes p384 =
-      OpenSslPublicKey({"-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"});
+  const Bytes p384 = OpenSslPublicKey({"-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"});
   const Bytes ed25519 = OpenSslPublicKey({"-algorithm", "ED25519"});
   const Bytes x448 = OpenSslPublicKey({"-algorithm", "X448"});
   ASSERT_FALSE(ml_dsa_44.empty() || ml_kem_512.empty() || p384.empty() || ed25519.empty() ||

@@ -134,9 +134,10 @@ TEST_F(SlowClientTest, HeaderWrittenByteByByteIsCutOff) {
 }
 
 TEST_F(SlowClientTest, UnfinishedRequestsAreClosed) {
-  const std::string post = "POST /v1/challenges HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
-                           "Bearer " + harness_->relying_party_key() +
-                           "\r\nContent-Type: application/json\r\n";
+  const std::string post =
+      "POST /v1/challenges HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
+      "Bearer " +
+      harness_->relying_party_key() + "\r\nContent-Type: application/json\r\n";
   const std::vector<std::pair<std::string, std::string>> unfinished = {
       {"nothing after the handshake", ""},
       {"header never ends", "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"},

@@ -43,8 +43,8 @@ LoginCase Malformed(std::string name, std::string body, std::string code) {
 
 LoginCase Decided(std::string name, std::string body, std::string trust_result,
                   std::vector<std::string> reasons) {
-  return LoginCase{std::move(name), std::move(body), 200, "", std::move(trust_result),
-                   std::move(reasons)};
+  return LoginCase{std::move(name),         std::move(body),   200, "",
+                   std::move(trust_result), std::move(reasons)};
 }
 
 std::vector<std::string> ReasonsOf(const boost::json::value& result) {
@@ -158,9 +158,8 @@ TEST_F(ValidationBodyTest, RejectionsBeforeReplayCheckKeepTheNonce) {
       Decided("certificate one byte short",
               WithBytes(base, "certificate", Truncated(certificate, certificate.size() - 1)),
               "challenge_hard", {"certificate_malformed"}),
-      Decided("certificate trailing byte",
-              WithBytes(base, "certificate", Appended(certificate, 1)), "challenge_hard",
-              {"certificate_malformed"}),
+      Decided("certificate trailing byte", WithBytes(base, "certificate", Appended(certificate, 1)),
+              "challenge_hard", {"certificate_malformed"}),
       Decided("certificate random bytes",
               WithBytes(base, "certificate", RandomData(certificate.size())), "challenge_hard",
               {"certificate_malformed"}),
@@ -201,11 +200,11 @@ TEST_F(ValidationBodyTest, RejectionsBeforeReplayCheckKeepTheNonce) {
               {"device_token_missing"}),
       Decided("signature missing", Without(base, "signature"), "challenge_hard",
               {"device_token_missing"}),
-      Decided("nonce missing", Without(base, "nonce"), "challenge_hard",
-              {"device_token_missing"}),
+      Decided("nonce missing", Without(base, "nonce"), "challenge_hard", {"device_token_missing"}),
       // Ids.
-      Decided("device of another user", With(base, "device_id", boost::json::value(stranger_->device_id)),
-              "denied", {"device_unknown"}),
+      Decided("device of another user",
+              With(base, "device_id", boost::json::value(stranger_->device_id)), "denied",
+              {"device_unknown"}),
       Decided("device id never issued",
               With(base, "device_id", boost::json::value("dev_aaaaaaaaaaaaaaaaaaaaaaaaaa")),
               "denied", {"device_unknown"}),
@@ -220,10 +219,10 @@ TEST_F(ValidationBodyTest, RejectionsBeforeReplayCheckKeepTheNonce) {
       Malformed("device id control character",
                 With(base, "device_id", boost::json::value("dev_\raaaaaaaaaaaaaaaaaaaaaaaaa")),
                 "invalid_device_id"),
-      Malformed("device id 65 bytes", With(base, "device_id", boost::json::value(Repeated(65, 'd'))),
-                "field_too_long"),
-      Malformed("user id control character", With(base, "user_id", boost::json::value("vic\x7ftor")),
-                "invalid_user_id"),
+      Malformed("device id 65 bytes",
+                With(base, "device_id", boost::json::value(Repeated(65, 'd'))), "field_too_long"),
+      Malformed("user id control character",
+                With(base, "user_id", boost::json::value("vic\x7ftor")), "invalid_user_id"),
       // Other fields.
       Malformed("nonce 31 bytes", WithBytes(base, "nonce", RandomData(31)), "invalid_nonce"),
       Malformed("nonce padded", With(base, "nonce", boost::json::value(nonce_text + "=")),
@@ -252,8 +251,7 @@ TEST_F(ValidationBodyTest, RejectionsBeforeReplayCheckKeepTheNonce) {
   // certificate fallback, which the default policy forbids.
   Result<client::ValidationRequest> signed_login = NewSignedLogin(*client_, *device_);
   ASSERT_TRUE(signed_login.has_value());
-  const boost::json::object with_twin =
-      ParseObject(client::EncodeValidationRequest(*signed_login));
+  const boost::json::object with_twin = ParseObject(client::EncodeValidationRequest(*signed_login));
   ASSERT_TRUE(with_twin.contains("classical_certificate"));
   ExpectAnswer(Decided("broken certificate with the ECDSA twin",
                        WithBytes(with_twin, "certificate", Truncated(certificate, 100)), "denied",
@@ -316,7 +314,8 @@ TEST_F(ValidationBodyTest, RejectionsAfterReplayCheckBurnTheNonce) {
   // A nonce never issued is reported, and a nonce issued for the user's other
   // device is a mismatch that leaves the nonce to its own device.
   const boost::json::object base = NewLoginBody();
-  Result<client::ValidationRequest> unknown = SignLogin(*device_, RandomData(32), LaptopFingerprint());
+  Result<client::ValidationRequest> unknown =
+      SignLogin(*device_, RandomData(32), LaptopFingerprint());
   ASSERT_TRUE(unknown.has_value());
   EXPECT_EQ(Reasons(client::EncodeValidationRequest(*unknown)),
             std::vector<std::string>{"nonce_unknown"});

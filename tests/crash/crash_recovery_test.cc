@@ -83,7 +83,8 @@ const std::vector<std::pair<std::string, std::string>> kConsistencyRules = {
     {"pending registration events without their device",
      "SELECT count(*) FROM outbox o WHERE o.topic = 'trust_event' AND json_extract(o.payload, "
      "'$.flow') = 'registration' AND json_extract(o.payload, '$.flow_step') = 'decision' AND "
-     "json_extract(o.payload, '$.trust_result') = 'pending' AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.device_id = json_extract(o.payload, "
+     "json_extract(o.payload, '$.trust_result') = 'pending' AND NOT EXISTS (SELECT 1 FROM devices "
+     "d WHERE d.device_id = json_extract(o.payload, "
      "'$.device_id'))"},
 };
 
@@ -143,8 +144,8 @@ class CrashRecoveryTest : public ::testing::Test {
   client::HttpResponse Send(std::string_view method, std::string_view target,
                             std::string_view body) {
     Result<client::HttpResponse> response = https_->Send(method, target, AsBytes(body), &key_);
-    EXPECT_TRUE(response.has_value()) << method << " " << target << ": "
-                                      << response.error().ToString();
+    EXPECT_TRUE(response.has_value())
+        << method << " " << target << ": " << response.error().ToString();
     return response.value_or(client::HttpResponse{});
   }
 
@@ -214,16 +215,17 @@ class CrashRecoveryTest : public ::testing::Test {
     }
     const auto expected = static_cast<std::int64_t>(record.acknowledged.size());
 
-    Result<std::int64_t> consumed =
-        snapshot.Count("SELECT count(*) FROM nonces WHERE consumed_at IS NOT NULL AND "
-                       "lower(hex(nonce_hash)) IN (" + SqlList(nonce_hashes) + ")");
+    Result<std::int64_t> consumed = snapshot.Count(
+        "SELECT count(*) FROM nonces WHERE consumed_at IS NOT NULL AND "
+        "lower(hex(nonce_hash)) IN (" +
+        SqlList(nonce_hashes) + ")");
     ASSERT_TRUE(consumed.has_value()) << consumed.error().ToString();
     EXPECT_EQ(*consumed, expected) << "acknowledged nonces consumed in the crashed database";
     if (!registrations) return;
 
-    Result<std::int64_t> pending = snapshot.Count(
-        "SELECT count(*) FROM devices WHERE status = 'pending' AND device_id IN (" +
-        SqlList(device_ids) + ")");
+    Result<std::int64_t> pending =
+        snapshot.Count("SELECT count(*) FROM devices WHERE status = 'pending' AND device_id IN (" +
+                       SqlList(device_ids) + ")");
     ASSERT_TRUE(pending.has_value()) << pending.error().ToString();
     EXPECT_EQ(*pending, expected) << "acknowledged devices stored as pending";
   }
@@ -294,8 +296,8 @@ TEST_F(CrashRecoveryTest, AcknowledgedRegistrationsSurviveKill) {
 
     // The crashed database holds exactly the acknowledged registrations and
     // those stored before their answer could leave.
-    Result<std::int64_t> round_devices = crashed->Count(
-        "SELECT count(*) FROM devices WHERE user_id LIKE '" + user_prefix + "-%'");
+    Result<std::int64_t> round_devices =
+        crashed->Count("SELECT count(*) FROM devices WHERE user_id LIKE '" + user_prefix + "-%'");
     ASSERT_TRUE(round_devices.has_value()) << round_devices.error().ToString();
     EXPECT_EQ(*round_devices,
               static_cast<std::int64_t>(record.acknowledged.size()) + stored_without_answer);
@@ -328,7 +330,8 @@ TEST_F(CrashRecoveryTest, AcknowledgedRegistrationsSurviveKill) {
     EXPECT_EQ(static_cast<std::int64_t>(devices.size()), count);
     std::size_t acknowledged_listed = 0;
     for (const boost::json::value& device : devices) {
-      acknowledged_listed += acknowledged_ids.count(std::string(device.at("device_id").as_string()));
+      acknowledged_listed +=
+          acknowledged_ids.count(std::string(device.at("device_id").as_string()));
     }
     EXPECT_GT(acknowledged_listed, 0u);
   }
@@ -345,8 +348,8 @@ TEST_F(CrashRecoveryTest, AcknowledgedRegistrationsSurviveKill) {
   ASSERT_TRUE(stored.has_value()) << stored.error().ToString();
   EXPECT_EQ(*stored, total);
   std::vector<std::string> ids(acknowledged_ids.begin(), acknowledged_ids.end());
-  Result<std::int64_t> acknowledged_stored = final_state->Count(
-      "SELECT count(*) FROM devices WHERE device_id IN (" + SqlList(ids) + ")");
+  Result<std::int64_t> acknowledged_stored =
+      final_state->Count("SELECT count(*) FROM devices WHERE device_id IN (" + SqlList(ids) + ")");
   ASSERT_TRUE(acknowledged_stored.has_value());
   EXPECT_EQ(*acknowledged_stored, static_cast<std::int64_t>(ids.size()));
 }
@@ -366,8 +369,8 @@ TEST_F(CrashRecoveryTest, NoLoginNonceAcceptedTwiceAcrossKill) {
 
   for (int round = 0; round < kLoginRounds; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
-    std::unique_ptr<LoadRun> load = LoadRun::StartLogins(
-        harness_->ClientOptions(), harness_->relying_party_key(), devices);
+    std::unique_ptr<LoadRun> load =
+        LoadRun::StartLogins(harness_->ClientOptions(), harness_->relying_party_key(), devices);
     const LoadRecord record = KillDuring(*load);
     std::cout << "round " << round << ": " << record.acknowledged.size() << " trusted, "
               << record.unanswered.size() << " in flight, " << record.unused_nonces.size()

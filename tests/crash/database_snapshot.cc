@@ -33,8 +33,8 @@ Result<DatabaseSnapshot> DatabaseSnapshot::Copy(const std::filesystem::path& dat
 }
 
 Result<std::vector<std::string>> DatabaseSnapshot::Query(std::string_view sql) const {
-  const std::vector<std::string> argv = {DEVTRUST_SQLITE3_CLI, "-readonly", "-bail", "-batch",
-                                         path_.string(), std::string(sql)};
+  const std::vector<std::string> argv = {DEVTRUST_SQLITE3_CLI, "-readonly",     "-bail", "-batch",
+                                         path_.string(),       std::string(sql)};
   Result<ops::SubprocessResult> run = ops::RunSubprocess(argv);
   if (!run) return std::unexpected(std::move(run).error());
   if (run->exit_code != 0 || !run->stderr_text.empty()) {

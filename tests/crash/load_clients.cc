@@ -27,8 +27,8 @@ std::string Describe(std::string_view what, const client::HttpResponse& response
 }  // namespace
 
 std::unique_ptr<LoadRun> LoadRun::StartRegistrations(client::HttpsClientOptions options,
-                                                     std::string api_key,
-                                                     std::string user_prefix, int clients) {
+                                                     std::string api_key, std::string user_prefix,
+                                                     int clients) {
   std::unique_ptr<LoadRun> run(new LoadRun(std::move(options), std::move(api_key)));
   for (int i = 0; i < clients; ++i) {
     run->threads_.emplace_back(&LoadRun::RunRegistrations, run.get(),

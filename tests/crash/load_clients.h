@@ -55,8 +55,8 @@ class LoadRun {
   // registers fresh keys for user "<user_prefix>-<i>". Every fourth
   // registration nonce stays unused.
   static std::unique_ptr<LoadRun> StartRegistrations(client::HttpsClientOptions options,
-                                                     std::string api_key,
-                                                     std::string user_prefix, int clients);
+                                                     std::string api_key, std::string user_prefix,
+                                                     int clients);
 
   // Starts one thread per device that logs it in until Finish. Every fourth
   // login nonce stays unused. `devices` must outlive the run.

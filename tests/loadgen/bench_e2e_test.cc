@@ -4,11 +4,10 @@
 // load generator runs as its own process at a rate low enough for a debug
 // build, and its JSON report must agree with the server's own metrics.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -84,10 +83,10 @@ class BenchEndToEndTest : public ::testing::Test {
                                "log: {node: bench-e2e}\n";
     std::ofstream(directory_ / "devtrust.yaml") << config;
 
-    Result<ServeProcess> serve = ServeProcess::Start(
-        DEVTRUST_BINARY, directory_ / "devtrust.yaml", directory_ / "serve.jsonl",
-        directory_ / "serve.err", {"DEVTRUST_WEBHOOK_SECRET=" + webhook_secret_},
-        milliseconds(20'000));
+    Result<ServeProcess> serve =
+        ServeProcess::Start(DEVTRUST_BINARY, directory_ / "devtrust.yaml",
+                            directory_ / "serve.jsonl", directory_ / "serve.err",
+                            {"DEVTRUST_WEBHOOK_SECRET=" + webhook_secret_}, milliseconds(20'000));
     ASSERT_TRUE(serve.has_value()) << serve.error().ToString();
     serve_.emplace(*std::move(serve));
   }
@@ -105,8 +104,8 @@ class BenchEndToEndTest : public ::testing::Test {
   // Runs `devtrust bench <workload>` with the server's credentials and
   // `extra` arguments.
   ops::SubprocessResult RunBench(const std::string& workload, std::vector<std::string> extra) {
-    std::vector<std::string> argv = {DEVTRUST_BINARY, "bench",        workload,
-                                     "--server",      ServerUrl(),    "--ca-file",
+    std::vector<std::string> argv = {DEVTRUST_BINARY,     "bench",          workload,
+                                     "--server",          ServerUrl(),      "--ca-file",
                                      CaBundle().string(), "--api-key-file", ApiKeys().string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     ops::SubprocessOptions options;
@@ -147,10 +146,10 @@ class BenchEndToEndTest : public ::testing::Test {
 
 TEST_F(BenchEndToEndTest, ValidateReportsTrustedLogins) {
   const std::filesystem::path out = directory_ / "validate.json";
-  const ops::SubprocessResult run = RunBench(
-      "validate", {"--rate", "20", "--duration", "2", "--connections", "4", "--devices", "3",
-                   "--notify-listen", "127.0.0.1:" + std::to_string(notify_port_), "--out",
-                   out.string(), "--server-pid", std::to_string(serve_->pid())});
+  const ops::SubprocessResult run =
+      RunBench("validate", {"--rate", "20", "--duration", "2", "--connections", "4", "--devices",
+                            "3", "--notify-listen", "127.0.0.1:" + std::to_string(notify_port_),
+                            "--out", out.string(), "--server-pid", std::to_string(serve_->pid())});
   ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
 
   const boost::json::object report = ReadReport(out);
@@ -158,7 +157,8 @@ TEST_F(BenchEndToEndTest, ValidateReportsTrustedLogins) {
   const boost::json::object& requests = report.at("requests").as_object();
   EXPECT_EQ(requests.at("scheduled").to_number<std::uint64_t>(), 40u);
   EXPECT_EQ(requests.at("completed").to_number<std::uint64_t>(), 40u);
-  EXPECT_EQ(requests.at("ok").to_number<std::uint64_t>(), 40u) << boost::json::serialize(report.at("outcomes"));
+  EXPECT_EQ(requests.at("ok").to_number<std::uint64_t>(), 40u)
+      << boost::json::serialize(report.at("outcomes"));
   EXPECT_EQ(requests.at("failed").to_number<std::uint64_t>(), 0u);
   EXPECT_EQ(requests.at("unsent").to_number<std::uint64_t>(), 0u);
   EXPECT_EQ(report.at("outcomes").at("trusted").to_number<std::uint64_t>(), 40u);
@@ -205,8 +205,7 @@ TEST_F(BenchEndToEndTest, RegisterReportsPendingDevices) {
   EXPECT_EQ(report.at("crypto_bound").at("operations").as_array().size(), 4u);
   EXPECT_TRUE(report.at("cpu_seconds").at("server").is_null());
 
-  EXPECT_EQ(telemetry::testing::SampleValue(Scrape(), "device_registration_pending_total"),
-            20.0);
+  EXPECT_EQ(telemetry::testing::SampleValue(Scrape(), "device_registration_pending_total"), 20.0);
 }
 
 TEST_F(BenchEndToEndTest, OutOfRangeOptionsAreUsageErrors) {
@@ -217,8 +216,8 @@ TEST_F(BenchEndToEndTest, OutOfRangeOptionsAreUsageErrors) {
   EXPECT_NE(zero_rate.stderr_text.find("--rate 0 is out of range"), std::string::npos)
       << zero_rate.stderr_text;
 
-  const ops::SubprocessResult no_connections = RunBench(
-      "register", {"--rate", "10", "--duration", "1", "--connections", "0", "--out", out});
+  const ops::SubprocessResult no_connections =
+      RunBench("register", {"--rate", "10", "--duration", "1", "--connections", "0", "--out", out});
   EXPECT_EQ(no_connections.exit_code, 2);
   EXPECT_NE(no_connections.stderr_text.find("--connections 0 is out of range"), std::string::npos)
       << no_connections.stderr_text;
@@ -232,14 +231,21 @@ TEST_F(BenchEndToEndTest, UnreachableServerFailsBeforeTheRun) {
   const std::uint16_t closed_port = FreeLoopbackPort();
   ASSERT_NE(closed_port, 0);
   const std::string out = (directory_ / "unreachable.json").string();
-  std::vector<std::string> argv = {DEVTRUST_BINARY,  "bench",
-                                   "register",       "--server",
+  std::vector<std::string> argv = {DEVTRUST_BINARY,
+                                   "bench",
+                                   "register",
+                                   "--server",
                                    "https://127.0.0.1:" + std::to_string(closed_port),
-                                   "--ca-file",      CaBundle().string(),
-                                   "--api-key-file", ApiKeys().string(),
-                                   "--rate",         "10",
-                                   "--duration",     "1",
-                                   "--out",          out};
+                                   "--ca-file",
+                                   CaBundle().string(),
+                                   "--api-key-file",
+                                   ApiKeys().string(),
+                                   "--rate",
+                                   "10",
+                                   "--duration",
+                                   "1",
+                                   "--out",
+                                   out};
   Result<ops::SubprocessResult> run = ops::RunSubprocess(argv);
   ASSERT_TRUE(run.has_value());
   EXPECT_EQ(run->exit_code, 1);

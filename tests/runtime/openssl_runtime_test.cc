@@ -2,9 +2,8 @@
 // libpq, which the system built against Debian's OpenSSL 3.0, still maps one
 // libcrypto: the OpenSSL >= 3.5 copy that the RUNPATH points at.
 #include <curl/curl.h>
-#include <libpq-fe.h>
-
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include <string>
 #include <vector>
@@ -35,7 +34,8 @@ TEST(OpenSslRuntime, OneLibcryptoWithCurlAndLibpq) {
   LoadCurlAndLibpq();
 
   const std::vector<std::string> libcrypto = crypto::MappedLibraries("libcrypto.so");
-  ASSERT_EQ(libcrypto.size(), 1u) << "first: " << libcrypto.front() << ", second: " << libcrypto.back();
+  ASSERT_EQ(libcrypto.size(), 1u) << "first: " << libcrypto.front()
+                                  << ", second: " << libcrypto.back();
   EXPECT_NE(libcrypto.front().find(DEVTRUST_OPENSSL_LIBDIR), std::string::npos)
       << libcrypto.front() << " is not from " << DEVTRUST_OPENSSL_LIBDIR;
 }

@@ -44,8 +44,7 @@ bool IsPeerGone(const error_code& error) {
 
 Error HeaderTooLarge(std::size_t max_header_bytes) {
   return Error(StatusCode::kResourceExhausted, "header_too_large",
-               "the request line and header exceed " + std::to_string(max_header_bytes) +
-                   " bytes");
+               "the request line and header exceed " + std::to_string(max_header_bytes) + " bytes");
 }
 
 std::chrono::nanoseconds ElapsedSince(std::chrono::steady_clock::time_point since) {
