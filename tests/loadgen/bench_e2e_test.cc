@@ -92,7 +92,9 @@ class BenchEndToEndTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (serve_.has_value()) EXPECT_EQ(serve_->Stop(milliseconds(20'000)), 0);
+    if (serve_.has_value()) {
+      EXPECT_EQ(serve_->Stop(milliseconds(20'000)), 0);
+    }
     std::error_code ignored;
     std::filesystem::remove_all(directory_, ignored);
   }
@@ -113,7 +115,10 @@ class BenchEndToEndTest : public ::testing::Test {
     options.set_environment = {"DEVTRUST_WEBHOOK_SECRET=" + webhook_secret_};
     Result<ops::SubprocessResult> result = ops::RunSubprocess(argv, options);
     EXPECT_TRUE(result.has_value()) << result.error().ToString();
-    return result.value_or(ops::SubprocessResult{.exit_code = -1});
+    if (result.has_value()) return *std::move(result);
+    ops::SubprocessResult failed;
+    failed.exit_code = -1;
+    return failed;
   }
 
   boost::json::object ReadReport(const std::filesystem::path& path) {
