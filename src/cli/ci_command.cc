@@ -42,8 +42,8 @@ Exit status:
 The change is the diff from the merge base of --base and --head to --head,
 the same range a pull request shows. The head commit's tree is read, not the
 working directory. The default trust pipeline paths are src/crypto/**,
-src/pki/**, src/trust/** and src/server/**; --config replaces them with a
-YAML file of the form:
+src/pki/**, src/trust/**, src/server/**, src/service/** and src/api/**;
+--config replaces them with a YAML file of the form:
 
   trust_paths:
     - src/crypto/**

@@ -18,8 +18,10 @@ constexpr std::size_t kMaxConfigBytes = std::size_t{64} * 1024;
 constexpr std::size_t kMaxTrustPaths = 256;
 constexpr std::size_t kMaxGitStderrShown = 500;
 
-constexpr std::string_view kDefaultTrustPaths[] = {"src/crypto/**", "src/pki/**", "src/trust/**",
-                                                   "src/server/**"};
+// The service and API layers run the flows and turn decisions into
+// responses, so a change there can alter a decision as much as one in trust.
+constexpr std::string_view kDefaultTrustPaths[] = {
+    "src/crypto/**", "src/pki/**", "src/trust/**", "src/server/**", "src/service/**", "src/api/**"};
 
 std::unexpected<Error> ConfigError(std::string message) {
   return MakeError(StatusCode::kInvalidArgument, "docs_config_invalid", std::move(message));

@@ -36,7 +36,8 @@ struct DocsCheckConfig {
   // Paths whose change needs a documentation update.
   std::vector<PathGlob> trust_paths;
 
-  // src/crypto/**, src/pki/**, src/trust/** and src/server/**.
+  // src/crypto/**, src/pki/**, src/trust/**, src/server/**, src/service/**
+  // and src/api/**.
   static DocsCheckConfig Defaults();
 };
 

@@ -482,7 +482,7 @@ TEST(DocsCheckTest, DefaultConfigCoversTrustPipeline) {
   }
 
   EXPECT_EQ(patterns, (std::vector<std::string>{"src/crypto/**", "src/pki/**", "src/trust/**",
-                                                "src/server/**"}));
+                                                "src/server/**", "src/service/**", "src/api/**"}));
 }
 
 TEST(DocsCheckConfigTest, RejectsInvalidConfigurations) {
