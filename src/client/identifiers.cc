@@ -1,34 +1,23 @@
 #include "client/identifiers.h"
 
 #include <algorithm>
-#include <cctype>
 #include <string>
+
+#include "pki/device_identity.h"
 
 namespace devtrust::client {
 namespace {
 
-constexpr std::size_t kMaxUserIdLength = 128;
 constexpr std::string_view kDeviceIdPrefix = "dev_";
 constexpr std::size_t kDeviceIdSuffixLength = 26;
-
-bool IsUserIdCharacter(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '@' ||
-         c == '-';
-}
 
 bool IsBase32Character(char c) { return (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'); }
 
 }  // namespace
 
-Status ValidateUserId(std::string_view user_id) {
-  if (user_id.empty() || user_id.size() > kMaxUserIdLength ||
-      !std::all_of(user_id.begin(), user_id.end(), IsUserIdCharacter)) {
-    return MakeError(StatusCode::kInvalidArgument, "invalid_user_id",
-                     "user id \"" + std::string(user_id.substr(0, kMaxUserIdLength)) +
-                         "\" is invalid; use 1 to 128 characters from A-Z a-z 0-9 . _ @ -");
-  }
-  return {};
-}
+// The server puts the user id into a certificate URI, so the client checks
+// it with the same rule the CA applies instead of a looser one of its own.
+Status ValidateUserId(std::string_view user_id) { return pki::ValidateUserId(user_id); }
 
 Status ValidateDeviceId(std::string_view device_id) {
   const bool valid =

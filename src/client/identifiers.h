@@ -9,8 +9,8 @@
 
 namespace devtrust::client {
 
-// A user id is 1 to 128 characters from [A-Za-z0-9._@-]. Fails with reason
-// "invalid_user_id".
+// A user id is 1 to 64 characters from [A-Za-z0-9._-], the rule of the CA
+// (pki::ValidateUserId). Fails with reason "invalid_user_id".
 Status ValidateUserId(std::string_view user_id);
 
 // A device id is "dev_" and 26 characters from [a-z2-7] (base32 of 128 bits).
