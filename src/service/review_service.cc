@@ -48,6 +48,22 @@ Result<store::ReviewItem> ReviewService::Resolve(std::string_view review_id,
 
   const bool revoke = resolution == ReviewResolution::kRevoke;
   const std::string_view name = revoke ? "revoke" : "benign";
+  if (item->status != store::ReviewStatus::kOpen) {
+    return MakeError(StatusCode::kFailedPrecondition, "review_item_resolved",
+                     "review item " + std::string(review_id) + " is already resolved");
+  }
+
+  // The revocation and the resolution are two transactions, so the device
+  // is revoked first. A crash between them leaves a revoked device with an
+  // open item, and resolving it again succeeds because revoking is
+  // idempotent. The other order could leave an item resolved as revoke on a
+  // device that is still trusted.
+  if (revoke) {
+    Result<store::DeviceRecord> revoked =
+        devices_.Revoke(item->device_id, "privilege_withdrawn", facts);
+    if (!revoked) return std::unexpected(std::move(revoked).error());
+  }
+
   const store::TimePoint now = context_.clock();
 
   FlowRecorder recorder(context_, telemetry::Flow::kReview, facts.trace_id);
@@ -77,12 +93,6 @@ Result<store::ReviewItem> ReviewService::Resolve(std::string_view review_id,
   }
   recorder.AddStep(telemetry::FlowStep::kStoreCommit, true, "ok");
   recorder.PublishCommitted();
-
-  if (revoke) {
-    Result<store::DeviceRecord> revoked =
-        devices_.Revoke(item->device_id, "privilege_withdrawn", facts);
-    if (!revoked) return std::unexpected(std::move(revoked).error());
-  }
   return context_.store.GetReviewItem(review_id);
 }
 

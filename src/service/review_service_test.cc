@@ -58,6 +58,36 @@ TEST_F(ReviewServiceTest, RevokeRevokesDevice) {
             store::DeviceStatus::kRevoked);
 }
 
+// A crash between the two transactions of a revoke resolution leaves the
+// device revoked and the item open; resolving the item again completes it.
+TEST_F(ReviewServiceTest, RevokeCompletesOnRevokedDevice) {
+  const std::string review_id = FlaggedItem();
+  const std::string device_id = enrollment_->result.device.device_id;
+  ASSERT_TRUE(devices_->Revoke(device_id, "privilege_withdrawn", Facts()).has_value());
+
+  Result<store::ReviewItem> item =
+      reviews_->Resolve(review_id, ReviewResolution::kRevoke, "", Facts());
+
+  ASSERT_TRUE(item.has_value()) << item.error().ToString();
+  EXPECT_EQ(item->status, store::ReviewStatus::kResolved);
+  EXPECT_EQ(item->resolution, "revoke");
+  EXPECT_EQ(store_->GetDevice(device_id)->status, store::DeviceStatus::kRevoked);
+  EXPECT_EQ(Outbox("audit").size(), 1u);
+}
+
+TEST_F(ReviewServiceTest, ResolvedItemRevokesNothing) {
+  const std::string review_id = FlaggedItem();
+  ASSERT_TRUE(reviews_->Resolve(review_id, ReviewResolution::kBenign, "", Facts()).has_value());
+
+  Result<store::ReviewItem> again =
+      reviews_->Resolve(review_id, ReviewResolution::kRevoke, "", Facts());
+
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().reason(), "review_item_resolved");
+  EXPECT_EQ(store_->GetDevice(enrollment_->result.device.device_id)->status,
+            store::DeviceStatus::kTrusted);
+}
+
 TEST_F(ReviewServiceTest, AuditRowKeepsNoteAndActor) {
   const std::string review_id = FlaggedItem();
 
@@ -167,6 +197,18 @@ TEST_F(ChallengeServiceTest, ClassicalTlsForbiddenByPolicy) {
   ASSERT_FALSE(issued.has_value());
   EXPECT_EQ(issued.error().reason(), "fallback_not_allowed");
   EXPECT_EQ(issued.error().code(), StatusCode::kPermissionDenied);
+
+  // The rejection is logged with the group the client negotiated.
+  std::vector<boost::json::object> rejections;
+  for (const boost::json::object& line : LogLines()) {
+    const boost::json::value* error = line.if_contains("error");
+    if (error != nullptr && error->is_string() && error->as_string() == "fallback_not_allowed") {
+      rejections.push_back(line);
+    }
+  }
+  ASSERT_EQ(rejections.size(), 1u) << LogText();
+  EXPECT_EQ(rejections.front().at("tls_group").as_string(), ClassicalTlsFacts().tls_group);
+  EXPECT_EQ(rejections.front().at("level").as_string(), "warn");
 }
 
 TEST_F(ChallengeServiceTest, ClassicalTlsAllowedIsCounted) {
