@@ -107,6 +107,9 @@ Result<std::unique_ptr<WebhookNotifier>> WebhookNotifier::Create(WebhookNotifier
                          std::to_string(options.signing_secret.size()) + " bytes; use at least " +
                          std::to_string(kMinSigningSecretSize));
   }
+  if (Status url = CheckWebhookUrl(options.url.AsStringView()); !url) {
+    return std::unexpected(url.error());
+  }
   options.client.max_attempts = 1;
   if (!options.clock) {
     options.clock = [] { return std::chrono::system_clock::now(); };

@@ -242,6 +242,24 @@ TEST(WebhookNotifierTest, CreateRejectsEmptyUrl) {
   EXPECT_EQ(notifier.error().reason(), "notifier_config_invalid");
 }
 
+// A URL that no delivery could use is rejected when the notifier is built,
+// so `devtrust serve` fails at start-up instead of retrying forever.
+TEST(WebhookNotifierTest, CreateRejectsUnusableUrl) {
+  for (const std::string url : {"ftp://127.0.0.1:1/hook", "http://10.0.0.1/hook",
+                                "http://example.test/hook", "not a url", "/relative/path"}) {
+    SCOPED_TRACE(url);
+    WebhookNotifierOptions options;
+    options.url = Secret(url);
+    options.signing_secret = Secret(kSecret);
+
+    Result<std::unique_ptr<WebhookNotifier>> notifier = WebhookNotifier::Create(std::move(options));
+
+    ASSERT_FALSE(notifier.has_value());
+    EXPECT_EQ(notifier.error().reason(), "webhook_url_invalid");
+    EXPECT_EQ(notifier.error().message().find(url), std::string::npos);
+  }
+}
+
 TEST(WebhookNotifierTest, CreateRejectsShortSecret) {
   WebhookNotifierOptions options;
   options.url = Secret("http://127.0.0.1:1/hook");

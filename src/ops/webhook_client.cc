@@ -94,6 +94,17 @@ Result<bool> ValidateUrl(std::string_view url) {
   return InvalidUrl(fmt::format("uses the scheme \"{}\"; use https", scheme_text));
 }
 
+}  // namespace
+
+Status CheckWebhookUrl(std::string_view url) {
+  InitCurlOnce();
+  Result<bool> loopback = ValidateUrl(url);
+  if (!loopback) return std::unexpected(std::move(loopback).error());
+  return {};
+}
+
+namespace {
+
 Status ValidateHeaders(std::span<const HttpHeader> headers) {
   for (const auto& [name, value] : headers) {
     bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {

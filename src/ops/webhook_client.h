@@ -65,6 +65,12 @@ struct WebhookResponse {
 
 using HttpHeader = std::pair<std::string, std::string>;
 
+// Checks that `url` is an absolute https URL, or http to a loopback host,
+// the rule every request of WebhookClient enforces. Callers use it to reject
+// a configured URL at start-up instead of at the first delivery. Fails with
+// "webhook_url_invalid"; the message never contains the URL.
+Status CheckWebhookUrl(std::string_view url);
+
 // Safe to use from several threads at once when the callbacks in the options
 // are.
 class WebhookClient {
