@@ -29,9 +29,16 @@ std::string DescribeEndpoint(const tcp::endpoint& endpoint) {
 }
 
 Error ListenError(const std::string& where, const error_code& error) {
+  std::string advice = "; check listen.addresses and listen.port";
+  if (error == net::error::address_in_use) {
+    advice = "; choose a free port or stop the process using it";
+  } else if (error == boost::system::errc::address_not_available) {
+    advice = "; the address belongs to no interface of this machine, so listen on one that does";
+  } else if (error == net::error::access_denied) {
+    advice = "; ports below 1024 need privileges, so choose a higher port";
+  }
   return Error(StatusCode::kUnavailable, "listen_failed",
-               "listening on " + where + " failed: " + error.message() +
-                   "; choose a free port or stop the process using it");
+               "listening on " + where + " failed: " + error.message() + advice);
 }
 
 }  // namespace
@@ -89,7 +96,10 @@ Result<std::uint16_t> ServerCore::Listen() {
 
 void ServerCore::Run() {
   if (options.handle_signals) {
-    signals.emplace(io_context, SIGTERM, SIGINT);
+    // SIGHUP arrives when a controlling terminal closes, and many process
+    // managers send it to ask for a reload. Its default action would end the
+    // process without a graceful shutdown, so it is caught and logged.
+    signals.emplace(io_context, SIGTERM, SIGINT, SIGHUP);
     WaitForSignal();
   }
   for (const auto& listener : listeners) {
@@ -161,6 +171,13 @@ void ServerCore::OnAccept(Listener& listener, error_code error, tcp::socket sock
 void ServerCore::WaitForSignal() {
   signals->async_wait([this](error_code error, int signal_number) {
     if (error) {
+      return;
+    }
+    if (signal_number == SIGHUP) {
+      logger->Warn(
+          "received SIGHUP; devtrust does not reload its configuration, so it keeps running "
+          "with the current one (restart it to apply changes, SIGTERM stops it gracefully)");
+      WaitForSignal();
       return;
     }
     if (!shutdown_started.load()) {

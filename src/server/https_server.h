@@ -52,6 +52,8 @@
 //                       response (RFC 9112 section 9.6).
 // A timed-out connection is closed without a response.
 //
+// With handle_signals, SIGHUP is logged and ignored, because there is no
+// configuration reload.
 // Shutdown starts with the first SIGTERM or SIGINT (when handle_signals is
 // set) or a call to Shutdown(). The server closes the listening sockets, so
 // new connections are refused, and /readyz returns 503. Idle keep-alive

@@ -642,6 +642,20 @@ TEST_F(HttpsServerTest, ReportsPortInUse) {
       HttpsServer::Start(options_, Router(), ApiKeyAuthenticator());
   ASSERT_FALSE(second.has_value());
   EXPECT_EQ(second.error().reason(), "listen_failed");
+  EXPECT_NE(second.error().message().find("choose a free port"), std::string::npos)
+      << second.error().message();
+}
+
+// Binding fails before any packet is sent: 192.0.2.1 (RFC 5737 TEST-NET-1)
+// is on no interface of this machine.
+TEST_F(HttpsServerTest, ReportsAddressNotOnMachine) {
+  options_.listen_addresses = {"192.0.2.1"};
+  Result<std::unique_ptr<HttpsServer>> server =
+      HttpsServer::Start(options_, Router(), ApiKeyAuthenticator());
+  ASSERT_FALSE(server.has_value());
+  EXPECT_EQ(server.error().reason(), "listen_failed");
+  EXPECT_NE(server.error().message().find("belongs to no interface"), std::string::npos)
+      << server.error().message();
 }
 
 TEST_F(HttpsServerTest, RejectsInvalidOptions) {
@@ -773,6 +787,20 @@ TEST_F(HttpsServerTest, SigtermDrainsRequestsInFlight) {
 
   server_->Wait();
   EXPECT_EQ(server_->Stats().connections_open, 0u);
+}
+
+TEST_F(HttpsServerTest, SighupKeepsServing) {
+  options_.handle_signals = true;
+  StartServer();
+
+  // Without a handler SIGHUP would end this test process.
+  ASSERT_EQ(std::raise(SIGHUP), 0);
+
+  std::unique_ptr<TestClient> client = Connect();
+  ASSERT_NE(client, nullptr);
+  Result<Response> response = client->RoundTrip(MakeRequest(http::verb::get, "/healthz"));
+  ASSERT_TRUE(response.has_value()) << response.error().ToString();
+  EXPECT_EQ(response->result(), http::status::ok);
 }
 
 TEST_F(HttpsServerTest, SecondSigtermForcesStop) {
