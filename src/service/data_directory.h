@@ -9,6 +9,7 @@
 //     service.key           the service master secret (service_keys.h), 0600
 //     webhook-secret        the webhook signing secret, 0600
 //     api-keys.env          the relying-party and admin API keys, 0600
+//     serve.lock            flock of the running server (data_directory_lock.h)
 //
 // api-keys.env has one KEY=value line per key, so a shell can load it with
 // `set -a; . ./devtrust-data/api-keys.env; set +a`:

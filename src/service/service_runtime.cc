@@ -67,6 +67,9 @@ Status ServiceRuntime::OpenParts(const EnvironmentLookup& environment,
   if (Status prepared = data_directory_.Prepare(); !prepared) {
     return InPart("data directory", prepared.error());
   }
+  Result<DataDirectoryLock> lock = DataDirectoryLock::Acquire(data_directory_.root());
+  if (!lock) return InPart("data directory", lock.error());
+  data_directory_lock_.emplace(*std::move(lock));
   DEVTRUST_RETURN_IF_ERROR(OpenTelemetry(std::move(http_routes)));
   DEVTRUST_RETURN_IF_ERROR(OpenSecrets(environment));
   DEVTRUST_RETURN_IF_ERROR(OpenStoreAndCa());

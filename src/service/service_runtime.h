@@ -19,6 +19,7 @@
 #include "service/config.h"
 #include "service/config_secrets.h"
 #include "service/data_directory.h"
+#include "service/data_directory_lock.h"
 #include "service/device_key_cache.h"
 #include "service/device_service.h"
 #include "service/nonce_pruner.h"
@@ -96,6 +97,9 @@ class ServiceRuntime {
 
   ServeConfig config_;
   DataDirectory data_directory_;
+  // Held from OpenParts until destruction, so no second server opens the
+  // same directory.
+  std::optional<DataDirectoryLock> data_directory_lock_;
 
   // Declared in dependency order, so that members are destroyed after
   // everything that uses them.
