@@ -60,6 +60,16 @@ TEST(ParseJsonObject, RejectsInvalidUtf8) {
   EXPECT_EQ(ParseFailure("{\"\xFF\":1}"), "invalid_json");
 }
 
+// Boost.JSON 1.81 would return infinity for 1e400 and NaN for 0e9445.
+TEST(ParseJsonObject, RejectsNumbersOutOfRange) {
+  for (const char* text :
+       {R"({"a":1e400})", R"({"a":-1e400})", R"({"a":0e9445})", R"({"a":[0.0e99999]})"}) {
+    SCOPED_TRACE(text);
+    EXPECT_EQ(ParseFailure(text), "invalid_json");
+  }
+  EXPECT_EQ(ParseFailure(R"({"a":1e300,"b":0e-9445,"c":1e-400})"), "");
+}
+
 TEST(ParseJsonObject, RequiresTopLevelObject) {
   for (const char* not_object : {"[]", "1", "\"x\"", "null", "true"}) {
     EXPECT_EQ(ParseFailure(not_object), "invalid_json") << not_object;

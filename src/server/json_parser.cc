@@ -4,6 +4,7 @@
 #include <boost/json/error.hpp>
 #include <boost/json/parse_options.hpp>
 #include <boost/json/value_stack.hpp>
+#include <cmath>
 #include <cstdint>
 #include <new>
 #include <optional>
@@ -117,7 +118,14 @@ class LimitedValueBuilder {
     values_.push_uint64(value);
     return true;
   }
-  bool on_double(double value, string_view /*text*/, error_code& /*ec*/) {
+  bool on_double(double value, string_view /*text*/, error_code& ec) {
+    // Boost.JSON 1.81 turns 1e400 into infinity and 0e9445 into NaN. RFC 8259
+    // section 6 leaves the range of numbers to the implementation, and no
+    // devtrust field can use either value, so the body is rejected.
+    if (!std::isfinite(value)) {
+      ec = boost::json::error::exponent_overflow;
+      return false;
+    }
     values_.push_double(value);
     return true;
   }
