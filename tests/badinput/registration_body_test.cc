@@ -314,7 +314,7 @@ TEST_F(RegistrationBodyTest, AlteredRegistrationsAreRejected) {
          const std::size_t at = text.find("\"platform\":0");
          return text.replace(at, 12, "\"platform\":1e400");
        }(),
-       400, "fingerprint_invalid"},
+       400, "invalid_json"},
       {"fingerprint value object",
        With({"fingerprint", "platform"}, boost::json::object{{"os", "Linux"}}), 400,
        "fingerprint_invalid"},
