@@ -22,7 +22,7 @@
 
 namespace devtrust::loadgen {
 
-// What one request of a workload did.
+// The outcome of one request of a workload.
 struct RequestOutcome {
   // True when the request had the result the workload expects, such as a
   // trusted validation.
